@@ -1,0 +1,99 @@
+"""Periods and dates as the Civil Code (民法典) counts them.
+
+第二百零一条: a period counted in years, months or days starts on the day after the
+event. 第二百零二条: a period counted in years or months ends on the corresponding
+day of its final month, or on that month's last day where the month has no such day.
+So the *last day* of a period of ``n`` months started by an event on ``d`` is
+``add(d, n months)`` rounded down to the month's end: 2016-08-31 + 6 months ends on
+2017-02-28, and 2020-02-29 + 2 years ends on 2022-02-28.
+
+A :class:`Duration` keeps months and days apart: a month is not a fixed number of
+days, so ``6 months`` and ``180 days`` are never silently compared.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+from datetime import date, timedelta
+
+import attrs
+
+__all__ = ["Duration", "PeriodEnd", "add_period", "last_day_of_month", "period_end"]
+
+
+@attrs.frozen(order=False)
+class Duration:
+    """A span of calendar time: whole months (a year is 12) or whole days, never both."""
+
+    months: int = 0
+    days: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.months and self.days:
+            raise ValueError("a duration counts months or days, not both")
+        if self.months < 0 or self.days < 0:
+            raise ValueError("a duration is never negative")
+
+    @property
+    def in_months(self) -> bool:
+        """True when this duration is counted in months (or years), or is zero."""
+        return self.days == 0
+
+    def comparable_with(self, other: Duration) -> bool:
+        """Two durations compare only when both count months or both count days."""
+        if self.months == 0 and self.days == 0:
+            return True
+        if other.months == 0 and other.days == 0:
+            return True
+        return self.in_months == other.in_months
+
+    def magnitude(self) -> int:
+        """The count in this duration's own unit (months or days)."""
+        return self.days if self.days else self.months
+
+    def __add__(self, other: object) -> Duration:
+        if not isinstance(other, Duration):
+            return NotImplemented
+        if not self.comparable_with(other):
+            raise ValueError("cannot add months to days")
+        return Duration(self.months + other.months, self.days + other.days)
+
+
+@attrs.frozen
+class PeriodEnd:
+    """The last day of a period, and whether 第二百零二条's month-end rule was needed."""
+
+    last_day: date
+    clamped: bool
+
+
+def last_day_of_month(year: int, month: int) -> int:
+    """The number of the last day of ``month`` in ``year``."""
+    return _cal.monthrange(year, month)[1]
+
+
+def add_period(start: date, duration: Duration) -> PeriodEnd:
+    """``start`` plus ``duration``, rounding down to the month's last day (第二百零二条).
+
+    Raises ``OverflowError`` when the result is outside the years 1..9999.
+    """
+    if duration.days:
+        return PeriodEnd(start + timedelta(days=duration.days), clamped=False)
+    total = start.year * 12 + (start.month - 1) + duration.months
+    year, month0 = divmod(total, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("date out of range")
+    month = month0 + 1
+    last = last_day_of_month(year, month)
+    day = min(start.day, last)
+    return PeriodEnd(date(year, month, day), clamped=day != start.day)
+
+
+def period_end(event_on: date, duration: Duration) -> PeriodEnd:
+    """The last day of a period of ``duration`` started by an event on ``event_on``.
+
+    The period starts on the next day (第二百零一条) and ends on the day that
+    corresponds to ``event_on`` in its final month (第二百零二条): the same date as
+    :func:`add_period` gives.
+    """
+    return add_period(event_on, duration)
