@@ -75,6 +75,10 @@ class Span:
         end_line, end_col = self.source.position(self.end)
         width = (end_col - col) if end_line == line else len(text) - col + 1
         width = max(1, width)
+        if len(text) > 100:  # show a window around the fault on a long line
+            cut = max(0, col - 40)
+            text = ("…" if cut else "") + text[cut:cut + 100]
+            col = col - cut + (1 if cut else 0)
         gutter = f"{line:>4} | "
         pad = "".join("\t" if ch == "\t" else " " for ch in text[: col - 1])
         # Wide (CJK) characters take two columns in a terminal.

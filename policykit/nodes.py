@@ -1,0 +1,314 @@
+"""The policy AST: frozen attrs nodes, each carrying its source span.
+
+The span never takes part in equality or repr, so two texts that differ only in
+layout parse to equal trees. Nodes hold only what the text says; names are resolved
+and types checked by :mod:`policykit.checker`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from policykit.source import Span
+
+__all__ = [
+    "BoolLit",
+    "BoolOp",
+    "Branch",
+    "Citation",
+    "Combination",
+    "Compare",
+    "Criterion",
+    "DateLit",
+    "Decision",
+    "Expr",
+    "FractionLit",
+    "Header",
+    "Implies",
+    "Includes",
+    "Judged",
+    "Label",
+    "Member",
+    "Not",
+    "Note",
+    "NumberLit",
+    "Of",
+    "Path",
+    "Policy",
+    "QuantityLit",
+    "Rule",
+    "SetLit",
+    "Since",
+    "Statement",
+    "TextLit",
+]
+
+
+def _span() -> Span | None:
+    return attrs.field(default=None, eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class Path:
+    """A dotted name: ``space.area`` (a field path) or ``area`` (a rule or enum value)."""
+
+    names: tuple[str, ...]
+    span: Span | None = _span()
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.names)
+
+
+@attrs.frozen
+class NumberLit:
+    value: Decimal
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class QuantityLit:
+    """``500 m2``, ``100万元``, ``3 years``, ``半年``, ``30%``: a number and a unit spelling."""
+
+    magnitude: Decimal
+    unit: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class FractionLit:
+    """``2/3``: an exact ratio."""
+
+    numerator: int
+    denominator: int
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TextLit:
+    value: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class DateLit:
+    value: date
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class BoolLit:
+    value: bool
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class SetLit:
+    """``{ip, finance}``: a set of enum values (names resolved by the checker)."""
+
+    items: tuple[Path, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Compare:
+    """``left op right`` with op one of ``>= > <= < == !=``."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class BoolOp:
+    """``a and b and c`` / ``a or b``: a flat list, so long chains never nest deeply."""
+
+    op: str
+    operands: tuple[Expr, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Not:
+    operand: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Implies:
+    """``condition implies consequence``: met when the condition does not hold."""
+
+    condition: Expr
+    consequence: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Member:
+    """``x in {a, b}`` or ``x not in {a, b}``."""
+
+    element: Expr
+    collection: Expr
+    negated: bool
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Includes:
+    """``s includes all of {a, b}`` / ``s includes any of {a, b}``."""
+
+    collection: Expr
+    quantifier: str
+    items: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Since:
+    """``time since start >= duration``: a period counted per 民法典 第二百零一–二百零二条."""
+
+    start: Expr
+    op: str
+    duration: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Of:
+    """``30% of space.area`` / ``2/3 of members``: a ratio of a quantity or count."""
+
+    ratio: Expr
+    base: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Branch:
+    """One part of ``all of (...)`` / ``any of (...)``, optionally named."""
+
+    name: str | None
+    expr: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Combination:
+    """``all of (a, b)`` / ``any of (x: ..., y: ...)``."""
+
+    quantifier: str
+    branches: tuple[Branch, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Judged:
+    """``judged "question" en "question"``: a reviewer's judgement, keyed by ``key``
+    (the enclosing criterion's name when not given)."""
+
+    question: Label
+    key: str | None
+    span: Span | None = _span()
+
+
+Expr = (
+    Path | NumberLit | QuantityLit | FractionLit | TextLit | DateLit | BoolLit | SetLit
+    | Compare | BoolOp | Not | Implies | Member | Includes | Since | Of | Combination | Judged
+)
+
+
+# ---------------------------------------------------------------- statements
+
+
+@attrs.frozen
+class Label:
+    """A text in Chinese, with its English rendering when the policy gives one."""
+
+    zh: str
+    en: str | None = None
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.zh
+
+
+@attrs.frozen
+class Citation:
+    """An article of an instrument, and the words it quotes from it."""
+
+    article: str
+    quote: str | None = None
+    instrument: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Criterion:
+    name: str
+    label: Label | None
+    citations: tuple[Citation, ...]
+    notes: tuple[str, ...]
+    body: Expr
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+@attrs.frozen
+class Decision:
+    name: str
+    label: Label | None
+    citations: tuple[Citation, ...]
+    notes: tuple[str, ...]
+    body: Expr
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+@attrs.frozen
+class Note:
+    """Where the source is silent, contradicts itself, is ambiguous or leaves discretion.
+
+    ``prevails`` says which text or reading the policy applies, and why.
+    """
+
+    name: str
+    kind: str
+    citations: tuple[Citation, ...]
+    text: Label
+    prevails: Label | None
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+Rule = Criterion | Decision
+Statement = Criterion | Decision | Note
+
+
+@attrs.frozen
+class Header:
+    id: str
+    title: Label | None
+    source: Label | None
+    issued: date | None
+    issuer: Label | None
+    in_force_from: date | None
+    in_force_until: date | None
+    subject_name: str | None
+    subject_type: str | None
+    judgements: Path | None
+    main: str | None
+    span: Span | None = _span()
+    subject_span: Span | None = _span()
+    main_span: Span | None = _span()
+
+
+@attrs.frozen
+class Policy:
+    header: Header
+    statements: tuple[Statement, ...]
+    span: Span | None = _span()

@@ -1,0 +1,570 @@
+"""Text to AST: the only module that sees Lark trees.
+
+``parse(text, filename) -> nodes.Policy`` or a :class:`~policykit.errors.PolicyError`.
+Limits (bytes, nesting depth, node count, string length) are checked before and
+while building the AST, iteratively, so hostile input is rejected with an error that
+names the limit, never a ``RecursionError`` or a hang.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+
+import attrs
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from policykit import nodes as n
+from policykit.diagnostics import Collector
+from policykit.errors import policy_error
+from policykit.quantities import MAX_DIGITS
+from policykit.source import Source, Span
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "parse"]
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on a policy text, each checked before it can cost much.
+
+    The defaults are far above any real instrument (the largest bundled policy is a
+    few kilobytes, nested at most six deep).
+    """
+
+    max_bytes: int = 1_000_000
+    max_depth: int = 64
+    max_nodes: int = 200_000
+    max_string: int = 10_000
+    max_chain: int = 1_000
+
+
+DEFAULT_LIMITS = Limits()
+
+# Bidirectional controls (Trojan Source) and zero-width characters, refused anywhere:
+# a policy never needs them, and in a comment or string they can hide what the text says.
+_FORBIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\ufeff\x00]")
+
+
+@functools.cache
+def _lark() -> Lark:
+    grammar = resources.files("policykit.grammar").joinpath("policy.lark").read_text("utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        strict=True,
+        cache=False,
+    )
+
+
+def parse(text: str, filename: str = "<string>", limits: Limits = DEFAULT_LIMITS) -> n.Policy:
+    """Parse a policy text into its AST, or raise :class:`PolicyError`."""
+    source = Source(filename, text)
+    diags = Collector(filename=filename)
+    _precheck(source, limits, diags)
+    if diags:
+        raise policy_error(diags.diagnostics)
+    tree = _parse_tree(source, diags)
+    if tree is None:
+        raise policy_error(diags.diagnostics)
+    _check_shape(tree, source, limits, diags)
+    if diags:
+        raise policy_error(diags.diagnostics)
+    policy = _Builder(source, limits, diags).policy(tree)
+    if diags:
+        raise policy_error(diags.diagnostics)
+    return policy
+
+
+def _precheck(source: Source, limits: Limits, diags: Collector) -> None:
+    size = len(source.text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        diags.error(
+            "PK110", f"the policy is {size} bytes, over the limit of {limits.max_bytes}",
+            None, "split it, or raise Limits.max_bytes if this is a trusted policy",
+        )
+        return
+    for match in _FORBIDDEN.finditer(source.text):
+        ch = match.group()
+        name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+        diags.error(
+            "PK103", f"the character {name} (U+{ord(ch):04X}) is not allowed in a policy",
+            Span(source, match.start(), match.end()),
+            "delete it: invisible and direction-changing characters can hide what a rule says",
+        )
+    for i, ch in enumerate(source.text):
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            diags.error("PK107", "the text holds a lone surrogate, which is not valid UTF-8",
+                        Span(source, i, i + 1), "re-save the file as UTF-8")
+            break
+    if not diags:
+        _check_brackets(source, limits, diags)
+
+
+_SCAN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*|[(){}]')
+
+
+def _check_brackets(source: Source, limits: Limits, diags: Collector) -> None:
+    """Bracket nesting, counted outside strings and comments before parsing.
+
+    The grammar drops parentheses from the tree, so their depth is measured here.
+    """
+    depth = 0
+    for match in _SCAN.finditer(source.text):
+        token = match.group()
+        if token in "({":
+            depth += 1
+            if depth > limits.max_depth:
+                diags.error(
+                    "PK111", f"brackets are nested more than {limits.max_depth} deep",
+                    Span(source, match.start(), match.end()),
+                    "name the inner parts as criteria and refer to them by name",
+                )
+                return
+        elif token in ")}":
+            depth = max(0, depth - 1)
+
+
+# A catalogue of broken examples, kept as data, each one tested (tests/test_parser.py).
+_EXAMPLES: dict[tuple[str, str], list[str]] = {
+    (
+        "a criterion needs `=` before its condition",
+        "write `criterion NAME \"label\" cites \"article\" = CONDITION`",
+    ): [
+        'policy p subject s: MakerSpace criterion a s.area >= 1 m2',
+        'policy p subject s: MakerSpace criterion a "x" s.area >= 1 m2',
+    ],
+    (
+        "a comparison needs a value on both sides",
+        "complete it, e.g. `space.area >= 500 m2`",
+    ): [
+        'policy p subject s: MakerSpace criterion a = s.area >=',
+        'policy p subject s: MakerSpace criterion a = s.area >= and',
+    ],
+    (
+        "a citation is written `cites \"article\" quote \"text\"`",
+        "put the word `quote` before the quoted text: `cites \"第五条(一)\" quote \"…\"`",
+    ): [
+        'policy p subject s: MakerSpace criterion a cites "x" "y" = s.a',
+    ],
+    (
+        "`=` compares nothing here: write `==` for equality",
+        "use `==` to compare, and `=` only after a rule's name",
+    ): [
+        'policy p subject s: MakerSpace criterion a = s.premises = leased',
+    ],
+}
+
+_FULLWIDTH = {"（": "(", "）": ")", "，": ",", "：": ":", "“": '"', "”": '"', "　": " ",
+              "＝": "=", "＞": ">", "＜": "<", "．": "."}
+
+
+def _parse_tree(source: Source, diags: Collector) -> Tree[Token] | None:
+    try:
+        return _lark().parse(source.text)
+    except UnexpectedInput as err:
+        _syntax_error(err, source, diags)
+        return None
+
+
+def _syntax_error(err: UnexpectedInput, source: Source, diags: Collector) -> None:
+    start = max(0, min(len(source.text), getattr(err, "pos_in_stream", None) or 0))
+    matched = _match_example(err, source)
+    if isinstance(err, UnexpectedCharacters):
+        ch = source.text[start] if start < len(source.text) else ""
+        hint = (f"write the ASCII `{_FULLWIDTH[ch]}` instead of the full-width `{ch}`"
+                if ch in _FULLWIDTH else
+                "names are ASCII letters, digits and `_`; Chinese text goes inside quotes")
+        diags.error("PK102", f"unexpected character `{ch}`", Span(source, start, start + 1), hint)
+    elif isinstance(err, UnexpectedEOF):
+        end = len(source.text.rstrip())
+        expected = _expected(err.expected)
+        diags.error("PK101", "the policy ends in the middle of a statement",
+                    Span(source, max(0, end - 1), end), matched[1] if matched else
+                    f"expected {expected}")
+    elif isinstance(err, UnexpectedToken):
+        tok = err.token
+        if tok.type == "$END":
+            end = len(source.text.rstrip())
+            diags.error("PK101", "the policy ends in the middle of a statement",
+                        Span(source, max(0, end - 1), end),
+                        matched[1] if matched else f"expected {_expected(err.expected)}")
+            return
+        span = Span(source, tok.start_pos or 0, tok.end_pos or (tok.start_pos or 0) + 1)
+        before = source.text[: tok.start_pos or 0]
+        if str(tok)[:1] in "eE" and before[-1:].isdigit():
+            diags.error("PK105", "numbers are written out in full, without an exponent", span,
+                        "write the number in digits (at most 30 of them), e.g. 100万元")
+            return
+        message = matched[0] if matched else f"unexpected `{tok}`"
+        hint = matched[1] if matched else f"expected {_expected(err.expected)}"
+        diags.error("PK100", message, span, hint)
+    else:  # pragma: no cover - lark raises only the three kinds above
+        diags.error("PK100", str(err).splitlines()[0], None)
+
+
+def _match_example(err: UnexpectedInput, source: Source) -> tuple[str, str] | None:
+    try:
+        label = err.match_examples(_lark().parse, _EXAMPLES, use_accepts=True)
+    except Exception:  # pragma: no cover - match_examples re-parses the examples only
+        return None
+    return label if isinstance(label, tuple) else None
+
+
+_TOKEN_WORDS = {
+    "NAME": "a name", "STRING": "a quoted text", "DATE": "a date such as 2016-06-01",
+    "QUANTITY": "a quantity such as 500 m2", "NUMBER": "a number", "HALF_YEAR": "半年",
+    "EQUAL": "`=`", "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "COLON": "`:`",
+    "LBRACE": "`{`", "RBRACE": "`}`", "DOT": "`.`", "SLASH": "`/`",
+}
+
+
+def _expected(names: set[str] | frozenset[str]) -> str:
+    words = sorted({_TOKEN_WORDS.get(x, f"`{x.lower()}`") for x in names if not x.startswith("_")
+                    and x != "$END"})
+    if len(words) > 8:
+        words = [*words[:8], "…"]
+    return "one of " + ", ".join(words) if len(words) > 1 else (words[0] if words else "more")
+
+
+def _check_shape(tree: Tree[Token], source: Source, limits: Limits, diags: Collector) -> None:
+    """Depth and size of the Lark tree, measured without recursion."""
+    count = 0
+    stack: list[tuple[Tree[Token] | Token, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > limits.max_nodes:
+            diags.error("PK112", f"the policy has more than {limits.max_nodes} parts",
+                        None, "split it into smaller policies")
+            return
+        if isinstance(node, Tree) and node.data in ("or_", "and_", "combination") \
+                and len(node.children) > limits.max_chain:
+            diags.error(
+                "PK112", f"one chain has {len(node.children)} parts, over the limit of "
+                f"{limits.max_chain}", _tree_span(source, node),
+                "group the parts into named criteria",
+            )
+            return
+        if isinstance(node, Token):
+            if node.type == "STRING" and len(node) - 2 > limits.max_string:
+                diags.error("PK113", f"a string is longer than {limits.max_string} characters",
+                            _tok_span(source, node), "quote a shorter passage")
+            continue
+        if depth > limits.max_depth:
+            diags.error(
+                "PK111", f"expressions are nested more than {limits.max_depth} deep",
+                _tree_span(source, node),
+                "name the inner parts as criteria and refer to them by name",
+            )
+            return
+        stack.extend((child, depth + 1) for child in node.children if child is not None)
+
+
+def _tok_span(source: Source, tok: Token) -> Span:
+    start = tok.start_pos or 0
+    return Span(source, start, tok.end_pos if tok.end_pos is not None else start)
+
+
+def _tree_span(source: Source, tree: Tree[Token]) -> Span | None:
+    meta = tree.meta
+    if getattr(meta, "empty", True):
+        return None
+    return Span(source, meta.start_pos, meta.end_pos)
+
+
+_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n"}
+
+
+class _Builder:
+    """Lark tree to AST. Runs only on trees whose depth is bounded by ``Limits``."""
+
+    def __init__(self, source: Source, limits: Limits, diags: Collector) -> None:
+        self.source = source
+        self.limits = limits
+        self.diags = diags
+
+    def span(self, item: Tree[Token] | Token) -> Span | None:
+        if isinstance(item, Token):
+            return _tok_span(self.source, item)
+        return _tree_span(self.source, item)
+
+    # ------------------------------------------------------------ header + statements
+
+    def policy(self, tree: Tree[Token]) -> n.Policy:
+        header_tree, *statement_trees = tree.children
+        assert isinstance(header_tree, Tree)
+        header = self.header(header_tree)
+        statements: list[n.Statement] = []
+        for st in statement_trees:
+            assert isinstance(st, Tree)
+            statements.append(self.statement(st))
+        return n.Policy(header, tuple(statements), span=self.span(tree))
+
+    def header(self, tree: Tree[Token]) -> n.Header:
+        dotted = tree.children[0]
+        assert isinstance(dotted, Tree)
+        values: dict[str, object] = {"id": ".".join(str(t) for t in dotted.children)}
+        spans: dict[str, Span | None] = {}
+        for item in tree.children[1:]:
+            assert isinstance(item, Tree)
+            kind = str(item.data)
+            if kind in values or (kind == "source" and "issued" in values):
+                self.diags.error("PK502", f"the header gives `{kind}` twice", self.span(item),
+                                 "keep one")
+            kids = item.children
+            if kind == "title":
+                values["title"] = self.label(kids[0], kids[1])
+            elif kind == "source":
+                values["source"] = self.label(kids[0], kids[1])
+                values["issued"] = self.date(kids[2])
+                values["issuer"] = self.label(kids[3], kids[4])
+            elif kind == "in_force":
+                values["in_force_from"] = self.date(kids[0])
+                until = kids[1]
+                if isinstance(until, Tree):
+                    values["in_force_until"] = self.date(until.children[0])
+            elif kind == "subject":
+                values["subject_name"] = str(kids[0])
+                values["subject_type"] = str(kids[1])
+                spans["subject_span"] = self.span(item)
+            elif kind == "judgements":
+                assert isinstance(kids[0], Tree)
+                values["judgements"] = self.path(kids[0])
+            elif kind == "main":
+                values["main"] = str(kids[0])
+                spans["main_span"] = self.span(kids[0])  # type: ignore[arg-type]
+        fields = {f: values.get(f) for f in (
+            "title", "source", "issued", "issuer", "in_force_from", "in_force_until",
+            "subject_name", "subject_type", "judgements", "main")}
+        return n.Header(str(values["id"]), **fields, span=self.span(tree),  # type: ignore[arg-type]
+                        **spans)
+
+    def label(self, zh: Tree[Token] | Token | None, en: Tree[Token] | Token | None) -> n.Label:
+        assert isinstance(zh, Token)
+        return n.Label(self.string(zh), self.english(en))
+
+    def english(self, tree: Tree[Token] | Token | None) -> str | None:
+        if tree is None:
+            return None
+        assert isinstance(tree, Tree)
+        tok = tree.children[0]
+        assert isinstance(tok, Token)
+        return self.string(tok)
+
+    def string(self, tok: Token) -> str:
+        body = str(tok)[1:-1]
+        return re.sub(r'\\["\\n]', lambda m: _ESCAPES[m.group()], body)
+
+    def date(self, tok: Tree[Token] | Token | None) -> date:
+        assert isinstance(tok, Token)
+        try:
+            return date.fromisoformat(str(tok))
+        except ValueError:
+            self.diags.error("PK104", f"`{tok}` is not a date on the calendar", self.span(tok),
+                             "write a real date as YYYY-MM-DD, e.g. 2016-06-01")
+            return date(1, 1, 1)
+
+    def statement(self, tree: Tree[Token]) -> n.Statement:
+        kind = str(tree.data)
+        name_tok = tree.children[0]
+        assert isinstance(name_tok, Token)
+        name = str(name_tok)
+        if kind == "note":
+            return self.note(tree, name, name_tok)
+        label: n.Label | None = None
+        citations: list[n.Citation] = []
+        notes: list[str] = []
+        body: n.Expr | None = None
+        for child in tree.children[1:]:
+            if isinstance(child, Tree) and child.data == "label":
+                label = self.label(child.children[0], child.children[1])
+            elif isinstance(child, Tree) and child.data == "cite":
+                citations.append(self.cite(child))
+            elif isinstance(child, Tree) and child.data == "see":
+                notes.extend(str(t) for t in child.children)
+            elif child is not None:
+                body = self.expr(child)
+        assert body is not None
+        cls = n.Criterion if kind == "criterion" else n.Decision
+        return cls(name, label, tuple(citations), tuple(notes), body,
+                   span=self.span(tree), name_span=self.span(name_tok))
+
+    def note(self, tree: Tree[Token], name: str, name_tok: Token) -> n.Note:
+        kind = ""
+        citations: list[n.Citation] = []
+        strings: list[str] = []
+        prevails: n.Label | None = None
+        for child in tree.children[1:]:
+            if isinstance(child, Tree) and child.data == "note_kind":
+                kind = str(child.children[0])
+            elif isinstance(child, Tree) and child.data == "cite":
+                citations.append(self.cite(child))
+            elif isinstance(child, Tree) and child.data == "english":
+                strings.append(self.english(child) or "")
+            elif isinstance(child, Tree) and child.data == "prevails":
+                prevails = self.label(child.children[0], child.children[1])
+            elif isinstance(child, Token):
+                strings.append(self.string(child))
+        text = n.Label(strings[0], strings[1] if len(strings) > 1 else None)
+        return n.Note(name, kind, tuple(citations), text, prevails,
+                      span=self.span(tree), name_span=self.span(name_tok))
+
+    def cite(self, tree: Tree[Token]) -> n.Citation:
+        article_tok, instrument, quote = tree.children
+        assert isinstance(article_tok, Token)
+        return n.Citation(
+            self.string(article_tok),
+            quote=self._inner_string(quote),
+            instrument=self._inner_string(instrument),
+            span=self.span(tree),
+        )
+
+    def _inner_string(self, tree: Tree[Token] | Token | None) -> str | None:
+        if tree is None:
+            return None
+        assert isinstance(tree, Tree)
+        tok = tree.children[0]
+        assert isinstance(tok, Token)
+        return self.string(tok)
+
+    # ------------------------------------------------------------ expressions
+
+    def path(self, tree: Tree[Token]) -> n.Path:
+        return n.Path(tuple(str(t) for t in tree.children), span=self.span(tree))
+
+    def expr(self, item: Tree[Token] | Token) -> n.Expr:
+        span = self.span(item)
+        if isinstance(item, Token):
+            return self.token_expr(item, span)
+        kind = str(item.data)
+        kids = item.children
+        method = getattr(self, f"x_{kind}", None)
+        if method is None:  # pragma: no cover - every grammar rule has a builder
+            raise AssertionError(f"no builder for {kind}")
+        result: n.Expr = method(kids, span)
+        return result
+
+    def token_expr(self, tok: Token, span: Span | None) -> n.Expr:
+        if tok.type == "NAME":  # a lone name parsed as a one-part path
+            return n.Path((str(tok),), span=span)
+        raise AssertionError(tok.type)  # pragma: no cover - all other tokens come in trees
+
+    def comp(self, tree: Tree[Token] | Token | None) -> str:
+        assert isinstance(tree, Tree)
+        words = " ".join(str(t) for t in tree.children)
+        return {"at least": ">=", "at most": "<=", "more than": ">", "less than": "<"}.get(
+            words, words)
+
+    def x_path(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Path(tuple(str(t) for t in kids), span=span)
+
+    def x_compare(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Compare(self.comp(kids[1]), self.expr(kids[0]), self.expr(kids[2]), span=span)
+
+    def x_or_(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.BoolOp("or", tuple(self.expr(k) for k in kids), span=span)
+
+    def x_and_(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.BoolOp("and", tuple(self.expr(k) for k in kids), span=span)
+
+    def x_not_(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Not(self.expr(kids[0]), span=span)
+
+    def x_implies(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Implies(self.expr(kids[0]), self.expr(kids[1]), span=span)
+
+    def x_member(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Member(self.expr(kids[0]), self.expr(kids[1]), negated=False, span=span)
+
+    def x_not_member(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Member(self.expr(kids[0]), self.expr(kids[1]), negated=True, span=span)
+
+    def x_includes(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        quant = kids[1]
+        assert isinstance(quant, Tree)
+        return n.Includes(self.expr(kids[0]), str(quant.children[0]), self.expr(kids[2]),
+                          span=span)
+
+    def x_since(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Since(self.expr(kids[0]), self.comp(kids[1]), self.expr(kids[2]), span=span)
+
+    def x_of(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Of(self.expr(kids[0]), self.expr(kids[1]), span=span)
+
+    def x_quantity(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        text = str(kids[0])
+        if text == "半年":
+            return n.QuantityLit(Decimal(6), "个月", span=span)
+        match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)[ \t]*(.+)", text)
+        assert match is not None
+        return n.QuantityLit(self.number_value(match.group(1), span), match.group(2), span=span)
+
+    def number_value(self, text: str, span: Span | None) -> Decimal:
+        if len(text.replace(".", "").lstrip("0")) > MAX_DIGITS:
+            self.diags.error("PK105", f"`{text[:20]}…` has more than {MAX_DIGITS} digits", span,
+                             "no threshold in an instrument needs that many")
+            return Decimal(0)
+        return Decimal(text)
+
+    def x_number(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.NumberLit(self.number_value(str(kids[0]), span), span=span)
+
+    def x_fraction(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        num, den = (self.number_value(str(k), span) for k in kids)
+        if num != num.to_integral_value() or den != den.to_integral_value() or den == 0:
+            self.diags.error("PK106", "a fraction is two whole numbers, the second not 0",
+                             span, "write e.g. 2/3 or 1/2")
+            return n.FractionLit(0, 1, span=span)
+        return n.FractionLit(int(num), int(den), span=span)
+
+    def x_text(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        tok = kids[0]
+        assert isinstance(tok, Token)
+        return n.TextLit(self.string(tok), span=span)
+
+    def x_date(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.DateLit(self.date(kids[0]), span=span)
+
+    def x_true(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.BoolLit(True, span=span)
+
+    def x_false(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.BoolLit(False, span=span)
+
+    def x_set_lit(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        items: list[n.Path] = []
+        for k in kids:
+            if k is None:
+                continue
+            item = self.expr(k)
+            assert isinstance(item, n.Path)
+            items.append(item)
+        return n.SetLit(tuple(items), span=span)
+
+    def x_combination(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        quant = kids[0]
+        assert isinstance(quant, Tree)
+        branches: list[n.Branch] = []
+        for k in kids[1:]:
+            assert isinstance(k, Tree)
+            if k.data == "named_branch":
+                name_tok, body = k.children
+                branches.append(n.Branch(str(name_tok), self.expr(body), span=self.span(k)))
+            else:
+                branches.append(n.Branch(None, self.expr(k.children[0]), span=self.span(k)))
+        return n.Combination(str(quant.children[0]), tuple(branches), span=span)
+
+    def x_judged(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        question = self.label(kids[0], kids[1])
+        key_tree = kids[2]
+        key = str(key_tree.children[0]) if isinstance(key_tree, Tree) else None
+        return n.Judged(question, key, span=span)
+
