@@ -7,6 +7,7 @@ backticks, a span, and a hint. A stage collects all its diagnostics in a
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from enum import Enum
 
@@ -110,7 +111,5 @@ class Collector:
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate nearest to ``name`` (for did-you-mean hints), if any is near."""
-    import difflib
-
     found = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return found[0] if found else None

@@ -110,9 +110,9 @@ class BoolLit:
 
 @attrs.frozen
 class SetLit:
-    """``{ip, finance}``: a set of enum values (names resolved by the checker)."""
+    """``{ip, finance}`` or ``{"湖南", "湖南省"}``: enum values or texts."""
 
-    items: tuple[Path, ...]
+    items: tuple[Path | TextLit, ...]
     span: Span | None = _span()
 
 

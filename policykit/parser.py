@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from importlib import resources
+from typing import Any
 
 import attrs
 from lark import Lark, Token, Tree
@@ -212,7 +214,8 @@ def _syntax_error(err: UnexpectedInput, source: Source, diags: Collector) -> Non
 
 def _match_example(err: UnexpectedInput, source: Source) -> tuple[str, str] | None:
     try:
-        label = err.match_examples(_lark().parse, _EXAMPLES, use_accepts=True)
+        examples: dict[Any, list[str]] = dict(_EXAMPLES)
+        label = err.match_examples(_lark().parse, examples, use_accepts=True)
     except Exception:  # pragma: no cover - match_examples re-parses the examples only
         return None
     return label if isinstance(label, tuple) else None
@@ -226,9 +229,9 @@ _TOKEN_WORDS = {
 }
 
 
-def _expected(names: set[str] | frozenset[str]) -> str:
-    words = sorted({_TOKEN_WORDS.get(x, f"`{x.lower()}`") for x in names if not x.startswith("_")
-                    and x != "$END"})
+def _expected(names: Iterable[object]) -> str:
+    words = sorted({_TOKEN_WORDS.get(str(x), f"`{str(x).lower()}`") for x in names
+                    if not str(x).startswith("_") and str(x) != "$END"})
     if len(words) > 8:
         words = [*words[:8], "…"]
     return "one of " + ", ".join(words) if len(words) > 1 else (words[0] if words else "more")
@@ -280,6 +283,22 @@ def _tree_span(source: Source, tree: Tree[Token]) -> Span | None:
     return Span(source, meta.start_pos, meta.end_pos)
 
 
+@attrs.define
+class _HeaderParts:
+    title: n.Label | None = None
+    source: n.Label | None = None
+    issued: date | None = None
+    issuer: n.Label | None = None
+    in_force_from: date | None = None
+    in_force_until: date | None = None
+    subject_name: str | None = None
+    subject_type: str | None = None
+    judgements: n.Path | None = None
+    main: str | None = None
+    subject_span: Span | None = None
+    main_span: Span | None = None
+
+
 _ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n"}
 
 
@@ -311,41 +330,41 @@ class _Builder:
     def header(self, tree: Tree[Token]) -> n.Header:
         dotted = tree.children[0]
         assert isinstance(dotted, Tree)
-        values: dict[str, object] = {"id": ".".join(str(t) for t in dotted.children)}
-        spans: dict[str, Span | None] = {}
+        h = _HeaderParts()
+        seen: set[str] = set()
         for item in tree.children[1:]:
             assert isinstance(item, Tree)
             kind = str(item.data)
-            if kind in values or (kind == "source" and "issued" in values):
+            if kind in seen:
                 self.diags.error("PK502", f"the header gives `{kind}` twice", self.span(item),
                                  "keep one")
+            seen.add(kind)
             kids = item.children
             if kind == "title":
-                values["title"] = self.label(kids[0], kids[1])
+                h.title = self.label(kids[0], kids[1])
             elif kind == "source":
-                values["source"] = self.label(kids[0], kids[1])
-                values["issued"] = self.date(kids[2])
-                values["issuer"] = self.label(kids[3], kids[4])
+                h.source = self.label(kids[0], kids[1])
+                h.issued = self.date(kids[2])
+                h.issuer = self.label(kids[3], kids[4])
             elif kind == "in_force":
-                values["in_force_from"] = self.date(kids[0])
+                h.in_force_from = self.date(kids[0])
                 until = kids[1]
                 if isinstance(until, Tree):
-                    values["in_force_until"] = self.date(until.children[0])
+                    h.in_force_until = self.date(until.children[0])
             elif kind == "subject":
-                values["subject_name"] = str(kids[0])
-                values["subject_type"] = str(kids[1])
-                spans["subject_span"] = self.span(item)
+                h.subject_name, h.subject_type = str(kids[0]), str(kids[1])
+                h.subject_span = self.span(item)
             elif kind == "judgements":
                 assert isinstance(kids[0], Tree)
-                values["judgements"] = self.path(kids[0])
+                h.judgements = self.path(kids[0])
             elif kind == "main":
-                values["main"] = str(kids[0])
-                spans["main_span"] = self.span(kids[0])  # type: ignore[arg-type]
-        fields = {f: values.get(f) for f in (
-            "title", "source", "issued", "issuer", "in_force_from", "in_force_until",
-            "subject_name", "subject_type", "judgements", "main")}
-        return n.Header(str(values["id"]), **fields, span=self.span(tree),  # type: ignore[arg-type]
-                        **spans)
+                assert isinstance(kids[0], Token)
+                h.main, h.main_span = str(kids[0]), self.span(kids[0])
+        return n.Header(
+            ".".join(str(t) for t in dotted.children), h.title, h.source, h.issued, h.issuer,
+            h.in_force_from, h.in_force_until, h.subject_name, h.subject_type, h.judgements,
+            h.main, span=self.span(tree), subject_span=h.subject_span, main_span=h.main_span,
+        )
 
     def label(self, zh: Tree[Token] | Token | None, en: Tree[Token] | Token | None) -> n.Label:
         assert isinstance(zh, Token)
@@ -540,12 +559,12 @@ class _Builder:
         return n.BoolLit(False, span=span)
 
     def x_set_lit(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
-        items: list[n.Path] = []
+        items: list[n.Path | n.TextLit] = []
         for k in kids:
             if k is None:
                 continue
             item = self.expr(k)
-            assert isinstance(item, n.Path)
+            assert isinstance(item, n.Path | n.TextLit)
             items.append(item)
         return n.SetLit(tuple(items), span=span)
 

@@ -191,7 +191,7 @@ def format_decimal(value: Decimal | Fraction | int) -> str:
 
 def format_quantity(value: Value | int, dim: Dim | None, unit: Unit | None, lang: str) -> str:
     """Print a canonical value in ``unit`` (or the dimension's default unit)."""
-    if dim is None or isinstance(value, int) and not isinstance(value, bool):
+    if dim is None or (isinstance(value, int) and not isinstance(value, bool)):
         return format_decimal(value) if not isinstance(value, Duration) else str(value)
     if isinstance(value, Duration):
         return _format_duration(value, unit, lang)

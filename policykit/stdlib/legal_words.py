@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["LEGAL_WORDS", "LegalWord", "OPERATOR_WORDS"]
+__all__ = ["LEGAL_WORDS", "OPERATOR_WORDS", "LegalWord"]
 
 
 @attrs.frozen

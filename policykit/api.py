@@ -1,0 +1,267 @@
+"""Loading policies and asking them questions: the stable surface systems import.
+
+``load``/``loads`` run the pipeline once (parse → check → compile); a
+:class:`Policy` then evaluates records without parsing or looking names up again.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from datetime import date
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from policykit import program as p
+from policykit.checker import check
+from policykit.compiler import CompiledPolicy, compile_program
+from policykit.diagnostics import Collector, closest
+from policykit.errors import policy_error
+from policykit.evaluator import Result, evaluate
+from policykit.parser import DEFAULT_LIMITS, Limits, parse
+from policykit.records import structure
+
+__all__ = [
+    "NotInForce",
+    "Policy",
+    "RuleInfo",
+    "UnknownPolicy",
+    "bundled",
+    "bundled_ids",
+    "bundled_path",
+    "load",
+    "loads",
+]
+
+
+class UnknownPolicy(LookupError):
+    """No bundled policy has the id asked for."""
+
+
+class NotInForce(LookupError):
+    """A bundled policy exists, but no version of it was in force on the date asked for."""
+
+    def __init__(self, message: str, effective_from: date | None) -> None:
+        super().__init__(message)
+        self.effective_from = effective_from
+
+
+@attrs.frozen
+class RuleInfo:
+    """What the catalog says of one rule: its kind, citation, fields read, outcomes."""
+
+    name: str
+    kind: str
+    label_zh: str
+    label_en: str | None
+    citations: tuple[p.CheckedCitation, ...]
+    reads: tuple[str, ...]
+    judgements: tuple[str, ...]
+    notes: tuple[str, ...]
+    outcomes: tuple[str, ...]
+
+
+class Policy:
+    """A checked and compiled policy. Evaluate records with :meth:`evaluate`."""
+
+    def __init__(self, program: p.Program, compiled: CompiledPolicy, path: Path | None) -> None:
+        self._program = program
+        self._compiled = compiled
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.id}>"
+
+    @property
+    def id(self) -> str:
+        return self._program.info.id
+
+    @property
+    def info(self) -> p.PolicyInfo:
+        """Title, source instrument, issuer, dates in force."""
+        return self._program.info
+
+    @property
+    def main(self) -> str:
+        """The name of the rule :meth:`evaluate` answers when no rule is named."""
+        return self._program.main
+
+    @property
+    def subject_type(self) -> type[Any]:
+        """The record class this policy reads (e.g. ``policykit.records.MakerSpace``)."""
+        return self._program.subject_type
+
+    @property
+    def notes(self) -> tuple[p.CheckedNote, ...]:
+        return self._program.notes
+
+    def rule_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self._program.rules)
+
+    def rules(self) -> tuple[RuleInfo, ...]:
+        """Every rule with what the catalog documents of it."""
+        return tuple(_rule_info(r) for r in self._program.rules)
+
+    def in_force(self, on: date) -> bool:
+        info = self._program.info
+        if info.in_force_from is not None and on < info.in_force_from:
+            return False
+        return not (info.in_force_until is not None and on >= info.in_force_until)
+
+    def structure(self, record: Any) -> Any:
+        """The record as an instance of :attr:`subject_type` (RecordError if malformed)."""
+        return structure(record, self._program.subject_type, self._program.subject_name)
+
+    def evaluate(self, record: Any, *, as_of: date, rule: str | None = None) -> Result:
+        """Decide ``rule`` (the main rule by default) for ``record`` as of ``as_of``.
+
+        ``record`` is an attrs record or plain data of the same shape; a malformed one
+        raises :class:`~policykit.errors.RecordError`; an absent field leaves the
+        criteria that need it unknown.
+        """
+        if not isinstance(as_of, date):
+            raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
+        if rule is not None and rule not in self._compiled.rules:
+            suggestion = closest(rule, self._compiled.rules)
+            hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+            raise KeyError(f"{self.id} has no rule {rule!r}{hint}")
+        return evaluate(self._compiled, self.structure(record), as_of, rule)
+
+
+def _rule_info(rule: p.CheckedRule) -> RuleInfo:
+    reads: dict[str, None] = {}
+    judgements: dict[str, None] = {}
+    for node in _walk(rule.body):
+        if isinstance(node, p.TField):
+            reads[node.path] = None
+        elif isinstance(node, p.TJudged):
+            judgements[node.key] = None
+    outcomes = ("eligible", "ineligible", "undetermined") if rule.kind == "decision" else \
+        ("met", "not_met", "unknown", "awaiting_judgement")
+    return RuleInfo(rule.name, rule.kind, rule.label.zh, rule.label.en, rule.citations,
+                    tuple(reads), tuple(judgements), tuple(n.name for n in rule.notes),
+                    outcomes)
+
+
+def _walk(expr: p.TExpr) -> Iterator[Any]:
+    stack: list[Any] = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            if isinstance(value, tuple):
+                stack.extend(reversed([v.expr if isinstance(v, p.TBranch) else v
+                                       for v in value if attrs.has(type(v))]))
+            elif attrs.has(type(value)) and not isinstance(value, p.CheckedCitation):
+                stack.append(value)
+
+
+def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT_LIMITS) -> Policy:
+    """Parse, check and compile a policy text. Raises PolicyError with every problem."""
+    program = check(parse(text, filename, limits), filename)
+    return Policy(program, compile_program(program), None)
+
+
+def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Policy:
+    """Load a ``.policy`` file. Raises PolicyError for a file that cannot be read."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as err:
+        diags = Collector(filename=str(file))
+        diags.error("PK502", f"cannot read the policy file: {err.strerror or err}", None,
+                    "check the path")
+        raise policy_error(diags.diagnostics) from None
+    if len(raw) > limits.max_bytes:
+        diags = Collector(filename=str(file))
+        diags.error("PK110", f"the policy is {len(raw)} bytes, over the limit of "
+                    f"{limits.max_bytes}", None, "split it")
+        raise policy_error(diags.diagnostics)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        diags = Collector(filename=str(file))
+        diags.error("PK107", f"byte {err.start} is not valid UTF-8", None,
+                    "save the file as UTF-8")
+        raise policy_error(diags.diagnostics) from None
+    policy = loads(text, str(file), limits=limits)
+    policy.path = file
+    return policy
+
+
+# ---------------------------------------------------------------- bundled policies
+
+
+def _bundled_root() -> Traversable | Path:
+    """Where the bundled policies are: inside the installed package, else the checkout."""
+    packaged = resources.files("policykit").joinpath("_bundled")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "policies"
+
+
+def _policy_files() -> list[Traversable | Path]:
+    root = _bundled_root()
+    found: list[Traversable | Path] = []
+    for area in sorted(root.iterdir(), key=lambda x: x.name):
+        if area.is_dir():
+            found.extend(f for f in sorted(area.iterdir(), key=lambda x: x.name)
+                         if f.name.endswith(".policy"))
+    return found
+
+
+@functools.cache
+def _catalog() -> dict[str, tuple[Policy, ...]]:
+    """Every bundled policy by id, its versions in order of entry into force.
+
+    Bounded by the files shipped in the package, so the cache cannot grow.
+    """
+    versions: dict[str, list[Policy]] = {}
+    for file in _policy_files():
+        policy = loads(file.read_text("utf-8"), f"policies/{_relative(file)}")
+        policy.path = Path(str(file))
+        versions.setdefault(policy.id, []).append(policy)
+    return {pid: tuple(sorted(vs, key=lambda v: v.info.in_force_from or date.min))
+            for pid, vs in versions.items()}
+
+
+def _relative(file: Traversable | Path) -> str:
+    parts = str(file).replace("\\", "/").split("/")
+    return "/".join(parts[-2:])
+
+
+def bundled_ids() -> tuple[str, ...]:
+    """Every bundled policy id, sorted."""
+    return tuple(sorted(_catalog()))
+
+
+def bundled(policy_id: str, on: date | None = None) -> Policy:
+    """A bundled policy by id; with ``on``, the version in force that day."""
+    catalog = _catalog()
+    versions = catalog.get(policy_id)
+    if versions is None:
+        suggestion = closest(policy_id, catalog)
+        hint = f"; did you mean {suggestion!r}?" if suggestion else \
+            f"; the bundled ids are {', '.join(sorted(catalog))}"
+        raise UnknownPolicy(f"no bundled policy {policy_id!r}{hint}")
+    if on is None:
+        return versions[-1]
+    for version in reversed(versions):
+        if version.in_force(on):
+            return version
+    first = versions[0].info.in_force_from
+    raise NotInForce(
+        f"no version of {policy_id} was in force on {on.isoformat()}"
+        + (f"; it took effect on {first.isoformat()}" if first and on < first else ""),
+        first,
+    )
+
+
+def bundled_path(policy_id: str) -> Path | None:
+    """The file the latest version of a bundled policy was read from."""
+    return bundled(policy_id).path

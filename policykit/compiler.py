@@ -1,0 +1,609 @@
+"""Checked program to evaluator: a tree of Python closures, built once at load.
+
+Each condition compiles to two closures over the same primitive operations: ``decide``
+returns only a :class:`~policykit.trace.Truth` and allocates nothing else, and
+``explain`` returns a :class:`~policykit.trace.Trace` node. Nothing from the policy
+text is ever turned into Python source: there is no ``exec``, no ``eval``, and fields
+are read by the attribute names the schema declared, resolved at check time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from datetime import date
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from policykit import program as p
+from policykit import trace as t
+from policykit.calendar import Duration, add_period
+from policykit.nodes import Label
+from policykit.trace import Truth
+from policykit.types import IntT, QuantityT, Type
+
+__all__ = ["MISSING", "CompiledPolicy", "CompiledRule", "Ctx", "compile_program"]
+
+MET, NOT_MET, UNKNOWN, AWAITING = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN, Truth.AWAITING
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""What a value closure returns when a field on its path is absent."""
+
+
+class Ctx:
+    """One evaluation: the record, the date, and the rules already decided."""
+
+    __slots__ = ("as_of", "memo", "record")
+
+    def __init__(self, record: Any, as_of: date) -> None:
+        self.record = record
+        self.as_of = as_of
+        self.memo: dict[Any, Any] = {}
+
+
+Decide = Callable[[Ctx], Truth]
+Explain = Callable[[Ctx], t.Trace]
+ValueFn = Callable[[Ctx], Any]
+
+
+@attrs.frozen
+class CompiledRule:
+    name: str
+    kind: str
+    label: Label
+    citations: tuple[p.CheckedCitation, ...]
+    notes: tuple[p.CheckedNote, ...]
+    decide: Decide
+    explain: Explain
+
+
+@attrs.frozen
+class CompiledPolicy:
+    info: p.PolicyInfo
+    subject_name: str
+    subject_type: type[Any]
+    rules: Mapping[str, CompiledRule]
+    main: str
+    notes: tuple[p.CheckedNote, ...]
+
+
+def compile_program(program: p.Program) -> CompiledPolicy:
+    """Compile every rule of a checked program, in dependency order."""
+    compiler = _Compiler()
+    for rule in program.rules:
+        compiler.rules[rule.name] = compiler.rule(rule)
+    return CompiledPolicy(program.info, program.subject_name, program.subject_type,
+                          dict(compiler.rules), program.main, program.notes)
+
+
+# ---------------------------------------------------------------- primitives
+
+
+def _and(values: list[Truth] | tuple[Truth, ...]) -> Truth:
+    if NOT_MET in values:
+        return NOT_MET
+    if UNKNOWN in values:
+        return UNKNOWN
+    if AWAITING in values:
+        return AWAITING
+    return MET
+
+
+def _or(values: list[Truth] | tuple[Truth, ...]) -> Truth:
+    if MET in values:
+        return MET
+    if UNKNOWN in values:
+        return UNKNOWN
+    if AWAITING in values:
+        return AWAITING
+    return NOT_MET
+
+
+_NEGATE = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN, AWAITING: AWAITING}
+
+_FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+
+
+class Incomparable(Exception):
+    """Two values that have no order between them (months against days)."""
+
+
+def _key(value: Any) -> Any:
+    """A value in a form Python compares exactly."""
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, Enum) and hasattr(value, "rank"):
+        return value.rank
+    return value
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    if isinstance(left, Duration) or isinstance(right, Duration):
+        if not left.comparable_with(right):
+            raise Incomparable
+        left, right = left.magnitude(), right.magnitude()
+    elif isinstance(left, Fraction) or isinstance(right, Fraction):
+        left, right = Fraction(left), Fraction(right)
+    else:
+        left, right = _key(left), _key(right)
+    if op == ">=":
+        return bool(left >= right)
+    if op == ">":
+        return bool(left > right)
+    if op == "<=":
+        return bool(left <= right)
+    if op == "<":
+        return bool(left < right)
+    if op == "==":
+        return bool(left == right)
+    return bool(left != right)
+
+
+def _truth(flag: bool) -> Truth:
+    return MET if flag else NOT_MET
+
+
+def _fields(expr: p.TExpr) -> list[p.TField]:
+    """The fields an expression reads, in order (for naming missing facts)."""
+    found: list[p.TField] = []
+    stack: list[Any] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, p.TField):
+            found.append(node)
+        elif isinstance(node, p.TOf):
+            stack.append(node.base)
+    return found
+
+
+# ---------------------------------------------------------------- compiler
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.rules: dict[str, CompiledRule] = {}
+
+    def rule(self, rule: p.CheckedRule) -> CompiledRule:
+        decide_body, explain_body = self.cond(rule.body)
+        name, kind, label = rule.name, rule.kind, rule.label
+        citations, notes = rule.citations, rule.notes
+
+        def decide(ctx: Ctx) -> Truth:
+            return decide_body(ctx)
+
+        def explain(ctx: Ctx) -> t.Trace:
+            body = explain_body(ctx)
+            return t.Trace(kind, body.outcome, rule.body.text if hasattr(rule.body, "text")
+                           else "", (body,), name=name, label=label, citations=citations,
+                           notes=notes)
+
+        return CompiledRule(name, kind, label, citations, notes, decide, explain)
+
+    # ------------------------------------------------------------ values
+
+    def value(self, expr: p.TExpr) -> ValueFn:
+        if isinstance(expr, p.TConst):
+            constant = expr.value
+            return lambda ctx: constant
+        if isinstance(expr, p.TField):
+            return _field_reader(expr.steps)
+        if isinstance(expr, p.TOf):
+            ratio = Fraction(expr.ratio.value)
+            base = self.value(expr.base)
+
+            def share(ctx: Ctx) -> Any:
+                value = base(ctx)
+                return MISSING if value is MISSING else ratio * Fraction(value)
+
+            return share
+        raise AssertionError(f"not a value: {type(expr).__name__}")  # pragma: no cover
+
+    # ------------------------------------------------------------ conditions
+
+    def cond(self, expr: p.TExpr) -> tuple[Decide, Explain]:
+        method = getattr(self, f"c_{type(expr).__name__}")
+        result: tuple[Decide, Explain] = method(expr)
+        return result
+
+    def c_TField(self, expr: p.TField) -> tuple[Decide, Explain]:
+        read = _field_reader(expr.steps)
+        missing = (t.Missing(expr.path, expr.label),)
+
+        def decide(ctx: Ctx) -> Truth:
+            value = read(ctx)
+            if value is MISSING:
+                return UNKNOWN
+            return MET if value else NOT_MET
+
+        def explain(ctx: Ctx) -> t.Trace:
+            outcome = decide(ctx)
+            return t.Trace("fact", outcome, expr.text, label=expr.label,
+                           missing=missing if outcome is UNKNOWN else ())
+
+        return decide, explain
+
+    def c_TConst(self, expr: p.TConst) -> tuple[Decide, Explain]:
+        outcome = MET if expr.value else NOT_MET
+        return (lambda ctx: outcome), (lambda ctx: t.Trace("constant", outcome, expr.text))
+
+    def c_TRuleRef(self, expr: p.TRuleRef) -> tuple[Decide, Explain]:
+        target = self.rules[expr.name]
+        name = expr.name
+
+        def decide(ctx: Ctx) -> Truth:
+            memo = ctx.memo
+            if name not in memo:
+                memo[name] = target.decide(ctx)
+            result: Truth = memo[name]
+            return result
+
+        def explain(ctx: Ctx) -> t.Trace:
+            key = ("trace", name)
+            if key not in ctx.memo:
+                ctx.memo[key] = target.explain(ctx)
+            node: t.Trace = ctx.memo[key]
+            return node
+
+        return decide, explain
+
+    def c_TBoolOp(self, expr: p.TBoolOp) -> tuple[Decide, Explain]:
+        parts = [self.cond(o) for o in expr.operands]
+        return self._junction(expr.op, None, parts, expr.text, [None] * len(parts))
+
+    def c_TCombination(self, expr: p.TCombination) -> tuple[Decide, Explain]:
+        parts = [self.cond(b.expr) for b in expr.branches]
+        op = "and" if expr.quantifier == "all" else "or"
+        names = [b.name for b in expr.branches]
+        return self._junction(op, expr.quantifier, parts, expr.text, names,
+                              [b.text for b in expr.branches])
+
+    def _junction(self, op: str, quantifier: str | None, parts: list[tuple[Decide, Explain]],
+                  text: str, names: list[str | None],
+                  texts: list[str] | None = None) -> tuple[Decide, Explain]:
+        decides = tuple(d for d, _ in parts)
+        explains = tuple(e for _, e in parts)
+        combine = _and if op == "and" else _or
+        kind = quantifier or op
+
+        if op == "and":
+            def decide(ctx: Ctx) -> Truth:
+                result = MET
+                for part in decides:
+                    value = part(ctx)
+                    if value is NOT_MET:
+                        return NOT_MET
+                    if value is UNKNOWN or (value is AWAITING and result is MET):
+                        result = value
+                return result
+        else:
+            def decide(ctx: Ctx) -> Truth:
+                result = NOT_MET
+                for part in decides:
+                    value = part(ctx)
+                    if value is MET:
+                        return MET
+                    if value is UNKNOWN or (value is AWAITING and result is NOT_MET):
+                        result = value
+                return result
+
+        def explain(ctx: Ctx) -> t.Trace:
+            children = []
+            for index, part in enumerate(explains):
+                child = part(ctx)
+                if names[index] is not None:
+                    child = t.Trace("branch", child.outcome,
+                                    texts[index] if texts else child.condition, (child,),
+                                    name=names[index], label=Label(names[index] or ""))
+                children.append(child)
+            outcome = combine([c.outcome for c in children])
+            return t.Trace("all" if kind == "all" else "any" if kind == "any" else op,
+                           outcome, text, tuple(children))
+
+        return decide, explain
+
+    def c_TNot(self, expr: p.TNot) -> tuple[Decide, Explain]:
+        inner_decide, inner_explain = self.cond(expr.operand)
+
+        def decide(ctx: Ctx) -> Truth:
+            return _NEGATE[inner_decide(ctx)]
+
+        def explain(ctx: Ctx) -> t.Trace:
+            child = inner_explain(ctx)
+            return t.Trace("not", _NEGATE[child.outcome], expr.text, (child,))
+
+        return decide, explain
+
+    def c_TImplies(self, expr: p.TImplies) -> tuple[Decide, Explain]:
+        cond_decide, cond_explain = self.cond(expr.condition)
+        then_decide, then_explain = self.cond(expr.consequence)
+
+        def decide(ctx: Ctx) -> Truth:
+            condition = cond_decide(ctx)
+            if condition is NOT_MET:
+                return MET
+            return _or((_NEGATE[condition], then_decide(ctx)))
+
+        def explain(ctx: Ctx) -> t.Trace:
+            condition = cond_explain(ctx)
+            consequence = then_explain(ctx)
+            outcome = _or((_NEGATE[condition.outcome], consequence.outcome))
+            return t.Trace("implies", outcome, expr.text, (condition, consequence))
+
+        return decide, explain
+
+    def c_TCompare(self, expr: p.TCompare) -> tuple[Decide, Explain]:
+        left_expr, op, right_expr = expr.left, expr.op, expr.right
+        if isinstance(left_expr, p.TConst) and not isinstance(right_expr, p.TConst):
+            left_expr, right_expr, op = right_expr, left_expr, _FLIP[op]
+        left, right = self.value(left_expr), self.value(right_expr)
+
+        def decide(ctx: Ctx) -> Truth:
+            a = left(ctx)
+            b = right(ctx)
+            if a is MISSING or b is MISSING:
+                return UNKNOWN
+            try:
+                return MET if _compare(op, a, b) else NOT_MET
+            except Incomparable:
+                return UNKNOWN
+
+        def explain(ctx: Ctx) -> t.Trace:
+            a, b = left(ctx), right(ctx)
+            outcome = decide(ctx)
+            missing = _missing(ctx, [left_expr, right_expr])
+            note = None
+            if outcome is UNKNOWN and not missing:
+                note = "months_vs_days"
+                missing = tuple(t.Missing(f.path, f.label) for f in _fields(left_expr))
+            detail = _comparison(left_expr, op, right_expr, a, b, outcome, note)
+            return t.Trace("compare", outcome, expr.text, detail=detail, missing=missing)
+
+        return decide, explain
+
+    def c_TMember(self, expr: p.TMember) -> tuple[Decide, Explain]:
+        element, collection = self.value(expr.element), self.value(expr.collection)
+        negated = expr.negated
+
+        def decide(ctx: Ctx) -> Truth:
+            a, b = element(ctx), collection(ctx)
+            if a is MISSING or b is MISSING:
+                return UNKNOWN
+            return MET if (a in b) is not negated else NOT_MET
+
+        subject = _label_of(expr.element)
+
+        def explain(ctx: Ctx) -> t.Trace:
+            a, b = element(ctx), collection(ctx)
+            outcome = decide(ctx)
+            detail = t.Membership(subject, "not in" if negated else "in",
+                                  None if a is MISSING else a,
+                                  frozenset() if b is MISSING else frozenset(b))
+            return t.Trace("member", outcome, expr.text, detail=detail,
+                           missing=_missing(ctx, [expr.element, expr.collection]))
+
+        return decide, explain
+
+    def c_TIncludes(self, expr: p.TIncludes) -> tuple[Decide, Explain]:
+        collection = self.value(expr.collection)
+        items = frozenset(expr.items.value)
+        every = expr.quantifier == "all"
+
+        def decide(ctx: Ctx) -> Truth:
+            have = collection(ctx)
+            if have is MISSING:
+                return UNKNOWN
+            if every:
+                return MET if items <= have else NOT_MET
+            return MET if items & have else NOT_MET
+
+        subject = _label_of(expr.collection)
+
+        def explain(ctx: Ctx) -> t.Trace:
+            have = collection(ctx)
+            outcome = decide(ctx)
+            actual = None if have is MISSING else frozenset(have)
+            lacking = frozenset() if actual is None or not every else items - actual
+            detail = t.Membership(subject, expr.quantifier, actual, items, lacking)
+            return t.Trace("includes", outcome, expr.text, detail=detail,
+                           missing=_missing(ctx, [expr.collection]))
+
+        return decide, explain
+
+    def c_TSince(self, expr: p.TSince) -> tuple[Decide, Explain]:
+        start = self.value(expr.start)
+        duration: Duration = expr.duration.value
+        op = expr.op
+
+        def end_of(ctx: Ctx) -> Any:
+            begun = start(ctx)
+            if begun is MISSING:
+                return MISSING
+            try:
+                return add_period(begun, duration)
+            except OverflowError:
+                return MISSING
+
+        def decide(ctx: Ctx) -> Truth:
+            end = end_of(ctx)
+            if end is MISSING:
+                return UNKNOWN
+            return MET if _compare(op, ctx.as_of, end.last_day) else NOT_MET
+
+        subject = _label_of(expr.start)
+        amount = t.Amount(duration, expr.duration.type.dim
+                          if isinstance(expr.duration.type, QuantityT) else None,
+                          expr.duration.unit)
+
+        def explain(ctx: Ctx) -> t.Trace:
+            end = end_of(ctx)
+            outcome = decide(ctx)
+            begun = start(ctx)
+            short = None
+            if outcome is NOT_MET and end is not MISSING and op in (">=", ">"):
+                short = (end.last_day - ctx.as_of).days + (1 if op == ">" else 0)
+            detail = t.Elapsed(subject, op, None if begun is MISSING else begun, amount,
+                               None if end is MISSING else end.last_day, ctx.as_of,
+                               False if end is MISSING else end.clamped, short)
+            return t.Trace("since", outcome, expr.text, detail=detail,
+                           missing=_missing(ctx, [expr.start]))
+
+        return decide, explain
+
+    def c_TJudged(self, expr: p.TJudged) -> tuple[Decide, Explain]:
+        read = _field_reader(expr.source.steps)
+        key = expr.key
+        pending = (t.Pending(key, expr.question),)
+
+        def decide(ctx: Ctx) -> Truth:
+            answers = read(ctx)
+            if answers is MISSING:
+                return AWAITING
+            given = answers.get(key)
+            if given is None:
+                return AWAITING
+            return MET if given else NOT_MET
+
+        def explain(ctx: Ctx) -> t.Trace:
+            outcome = decide(ctx)
+            answers = read(ctx)
+            given = None if answers is MISSING else answers.get(key)
+            return t.Trace("judgement", outcome, expr.text,
+                           detail=t.JudgementAsked(key, expr.question, given),
+                           pending=pending if outcome is AWAITING else ())
+
+        return decide, explain
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _field_reader(steps: tuple[str, ...]) -> ValueFn:
+    """A closure reading ``record.a.b.c``; any absent step gives MISSING.
+
+    The names were resolved against the record schema by the checker: no name that
+    starts with ``_`` can reach here, and no name is looked up in anything but a record.
+    """
+    if len(steps) == 1:
+        (first,) = steps
+
+        def read1(ctx: Ctx) -> Any:
+            value = getattr(ctx.record, first)
+            return MISSING if value is None else value
+
+        return read1
+    if len(steps) == 2:
+        first, second = steps
+
+        def read2(ctx: Ctx) -> Any:
+            inner = getattr(ctx.record, first)
+            if inner is None:
+                return MISSING
+            value = getattr(inner, second)
+            return MISSING if value is None else value
+
+        return read2
+
+    def read(ctx: Ctx) -> Any:
+        value = ctx.record
+        for step in steps:
+            value = getattr(value, step)
+            if value is None:
+                return MISSING
+        return value
+
+    return read
+
+
+def _missing(ctx: Ctx, exprs: list[p.TExpr]) -> tuple[t.Missing, ...]:
+    found: list[t.Missing] = []
+    for expr in exprs:
+        for field in _fields(expr):
+            if _field_reader(field.steps)(ctx) is MISSING:
+                found.append(t.Missing(field.path, field.label))
+    return tuple(found)
+
+
+def _label_of(expr: p.TExpr) -> Label:
+    if isinstance(expr, p.TField):
+        return expr.label
+    if isinstance(expr, p.TOf):
+        return _label_of(expr.base)
+    return Label(getattr(expr, "text", ""))
+
+
+def _amount(expr: p.TExpr, value: Any) -> t.Amount:
+    ty: Type | None = getattr(expr, "type", None)
+    dim = ty.dim if isinstance(ty, QuantityT) else None
+    unit = expr.unit if isinstance(expr, p.TConst) else None
+    return t.Amount(value, dim, unit)
+
+
+def _comparison(left: p.TExpr, op: str, right: p.TExpr, a: Any, b: Any, outcome: Truth,
+                note: str | None) -> t.Comparison:
+    share = None
+    minimum = None
+    required_unit_expr = right
+    if isinstance(right, p.TOf):
+        base_amount = _amount(right.base, _base_of(b, right))
+        share = (Fraction(right.ratio.value), _label_of(right.base), base_amount)
+        required_unit_expr = right.base
+        if isinstance(right.type, IntT) and b is not MISSING:
+            minimum = _least_count(op, b)
+    actual = None if a is MISSING else _amount(left, a)
+    required_amount = _amount(required_unit_expr, b)
+    if actual is not None and required_unit_expr is not right:
+        required_amount = attrs.evolve(required_amount, unit=actual.unit)
+    if actual is not None and isinstance(right, p.TConst):
+        actual = attrs.evolve(actual, unit=right.unit or actual.unit)
+    gap = None
+    if outcome is NOT_MET and a is not MISSING and b is not MISSING and note is None:
+        gap = _gap(op, a, b if minimum is None else minimum, required_amount)
+    return t.Comparison(_label_of(left), op, actual, required_amount, gap, share, minimum, note)
+
+
+def _base_of(required: Any, right: p.TOf) -> Any:
+    if required is MISSING:
+        return None
+    ratio = Fraction(right.ratio.value)
+    return required / ratio if ratio else None
+
+
+def _least_count(op: str, bound: Fraction) -> int:
+    """The least whole number satisfying ``n op bound`` (for ``>=`` and ``>``)."""
+    if op == ">=":
+        return math.ceil(bound)
+    if op == ">":
+        return math.floor(bound) + 1
+    return math.floor(bound)
+
+
+def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | None:
+    if isinstance(actual, Duration) or isinstance(required, Duration):
+        if not actual.comparable_with(required):
+            return None
+        diff: Any = abs(required.magnitude() - actual.magnitude())
+        if op in (">", "<") and diff == 0:
+            diff = 1
+        value: Any = Duration(days=diff) if (actual.days or required.days) else \
+            Duration(months=diff)
+        return attrs.evolve(shown, value=value)
+    if isinstance(actual, date | Enum | str | bool):
+        return None
+    diff = Fraction(required) - Fraction(actual) if op in (">=", ">") else \
+        Fraction(actual) - Fraction(required)
+    if op in (">", "<") and isinstance(actual, int) and isinstance(required, int):
+        diff += 1
+    if diff.denominator == 1 and isinstance(actual, int):
+        return attrs.evolve(shown, value=int(diff))
+    return attrs.evolve(shown, value=diff)

@@ -1,0 +1,122 @@
+"""Run a compiled rule on a record at a date, and answer with a :class:`Result`.
+
+The outcome is computed at once by the rule's ``decide`` closure, which builds no
+explanation. The explanation tree is built only when something asks for it
+(``missing``, ``pending``, ``unresolved``, ``explain``, ``to_dict``), from the same
+record, which is immutable, so the two always agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from policykit import trace as t
+from policykit.compiler import CompiledPolicy, CompiledRule, Ctx
+from policykit.explain import render_data, render_text
+from policykit.program import CheckedNote
+from policykit.trace import Truth, outcome_word
+
+__all__ = ["Result", "evaluate"]
+
+def evaluate(compiled: CompiledPolicy, record: Any, as_of: date, rule: str | None = None
+             ) -> Result:
+    """Decide ``rule`` (the policy's main rule when None) for an already structured record."""
+    target = compiled.rules[rule or compiled.main]
+    ctx = Ctx(record, as_of)
+    truth = target.decide(ctx)
+    return Result(compiled, target, record, as_of, truth)
+
+
+class Result:
+    """The answer to one question: the outcome, and on demand why.
+
+    ``outcome`` is a plain word (``eligible``, ``not_met``, …). ``missing`` lists the
+    facts whose absence left the answer undetermined, ``pending`` the reviewers'
+    judgements still owed, ``unresolved`` the notes on silence or conflict in the
+    source that the answer depends on.
+    """
+
+    __slots__ = ("__dict__", "_compiled", "_record", "_rule", "_truth", "as_of")
+
+    def __init__(self, compiled: CompiledPolicy, rule: CompiledRule, record: Any,
+                 as_of: date, truth: Truth) -> None:
+        self._compiled = compiled
+        self._rule = rule
+        self._record = record
+        self._truth = truth
+        self.as_of = as_of
+
+    def __repr__(self) -> str:
+        return f"<Result {self.policy_id}:{self.rule} {self.outcome} as of {self.as_of}>"
+
+    @property
+    def policy_id(self) -> str:
+        return self._compiled.info.id
+
+    @property
+    def rule(self) -> str:
+        """The name of the rule that was evaluated."""
+        return self._rule.name
+
+    @property
+    def kind(self) -> str:
+        return self._rule.kind
+
+    @property
+    def outcome(self) -> str:
+        return outcome_word(self._rule.kind, self._truth)
+
+    @property
+    def truth(self) -> Truth:
+        return self._truth
+
+    @cached_property
+    def trace(self) -> t.Trace:
+        """The explanation tree (built on first use)."""
+        return self._rule.explain(Ctx(self._record, self.as_of))
+
+    @cached_property
+    def _decisive(self) -> tuple[t.Trace, ...]:
+        return tuple(t.walk_decisive(self.trace))
+
+    @cached_property
+    def missing(self) -> tuple[str, ...]:
+        """Field paths whose absence left the outcome undetermined (empty when settled)."""
+        if self._truth.settled:
+            return ()
+        seen = dict.fromkeys(m.path for node in self._decisive for m in node.missing)
+        return tuple(seen)
+
+    @cached_property
+    def pending(self) -> tuple[str, ...]:
+        """Keys of the reviewers' judgements still owed (empty when settled)."""
+        if self._truth.settled:
+            return ()
+        seen = dict.fromkeys(pj.key for node in self._decisive for pj in node.pending)
+        return tuple(seen)
+
+    @cached_property
+    def unresolved(self) -> tuple[CheckedNote, ...]:
+        """The policy's notes on silence, conflict or ambiguity this outcome depends on."""
+        seen: dict[str, CheckedNote] = {}
+        for node in self._decisive:
+            for note in node.notes:
+                seen.setdefault(note.name, note)
+        return tuple(seen.values())
+
+    def explain(self, lang: str = "zh") -> str:
+        """The explanation as a case officer reads it, in ``zh`` or ``en``."""
+        if lang not in ("zh", "en"):
+            raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        return render_text(self._compiled.info, self.trace, self.as_of, lang,
+                           decisive=set(map(id, self._decisive)),
+                           missing=self.missing, pending=self.pending,
+                           unresolved=self.unresolved)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The same tree as plain JSON-ready data."""
+        return render_data(self._compiled.info, self.trace, self.as_of,
+                           outcome=self.outcome, missing=self.missing, pending=self.pending,
+                           unresolved=self.unresolved)

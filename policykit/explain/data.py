@@ -1,0 +1,161 @@
+"""The explanation tree as plain JSON-ready data, for other systems."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from policykit.calendar import Duration
+from policykit.explain.words import format_amount, format_ratio, format_value, sort_members
+from policykit.nodes import Label
+from policykit.program import CheckedCitation, CheckedNote, PolicyInfo
+from policykit.quantities import format_decimal
+from policykit.trace import (
+    Amount,
+    Comparison,
+    Elapsed,
+    JudgementAsked,
+    Membership,
+    Trace,
+    outcome_word,
+)
+
+__all__ = ["render_data"]
+
+
+def render_data(info: PolicyInfo, root: Trace, as_of: date, *, outcome: str,
+                missing: Sequence[str], pending: Sequence[str],
+                unresolved: Sequence[CheckedNote]) -> dict[str, Any]:
+    """The result and its whole tree as dicts, lists, strings, numbers and booleans."""
+    return {
+        "policy": info.id,
+        "title": _label(info.title),
+        "source": _label(info.source),
+        "rule": root.name,
+        "kind": root.kind,
+        "as_of": as_of.isoformat(),
+        "outcome": outcome,
+        "missing": list(missing),
+        "pending": list(pending),
+        "unresolved": [note_data(n) for n in unresolved],
+        "tree": _node(root),
+    }
+
+
+def note_data(note: CheckedNote) -> dict[str, Any]:
+    return {
+        "name": note.name,
+        "kind": note.kind,
+        "citations": [_citation(c) for c in note.citations],
+        "text": _label(note.text),
+        "applies": _label(note.prevails) if note.prevails else None,
+    }
+
+
+def _label(label: Label | None) -> dict[str, str] | None:
+    if label is None:
+        return None
+    return {"zh": label.zh, "en": label.en or label.zh}
+
+
+def _citation(c: CheckedCitation) -> dict[str, Any]:
+    return {"instrument": c.instrument, "article": c.article, "quote": c.quote}
+
+
+def _node(node: Trace) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": node.kind,
+        "outcome": outcome_word(node.kind if node.kind == "decision" else "criterion",
+                                node.outcome),
+        "condition": node.condition,
+    }
+    if node.name is not None:
+        data["name"] = node.name
+    if node.label is not None:
+        data["label"] = _label(node.label)
+    if node.citations:
+        data["citations"] = [_citation(c) for c in node.citations]
+    if node.notes:
+        data["notes"] = [n.name for n in node.notes]
+    if node.missing:
+        data["missing"] = [m.path for m in node.missing]
+    if node.pending:
+        data["pending"] = [pj.key for pj in node.pending]
+    detail = node.detail
+    if isinstance(detail, Comparison):
+        data["comparison"] = _comparison(detail)
+    elif isinstance(detail, Membership):
+        data["membership"] = {
+            "subject": _label(detail.subject), "quantifier": detail.quantifier,
+            "actual": _plain(detail.actual), "expected": _plain(detail.expected),
+            "lacking": _plain(detail.lacking),
+        }
+    elif isinstance(detail, Elapsed):
+        data["elapsed"] = {
+            "subject": _label(detail.subject), "op": detail.op,
+            "start": _plain(detail.start), "duration": _amount(detail.duration),
+            "period_end": _plain(detail.period_end), "as_of": detail.as_of.isoformat(),
+            "month_end_rule": detail.clamped, "days_short": detail.days_short,
+        }
+    elif isinstance(detail, JudgementAsked):
+        data["judgement"] = {"key": detail.key, "question": _label(detail.question),
+                             "given": detail.given}
+    if node.children:
+        data["children"] = [_node(c) for c in node.children]
+    return data
+
+
+def _comparison(c: Comparison) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "subject": _label(c.subject),
+        "op": c.op,
+        "actual": _amount(c.actual),
+        "required": _amount(c.required),
+        "gap": _amount(c.gap),
+    }
+    if c.share is not None:
+        ratio, base_label, base = c.share
+        out["share"] = {"ratio": _fraction(Fraction(ratio)), "ratio_text":
+                        {"zh": format_ratio(Fraction(ratio), "zh"),
+                         "en": format_ratio(Fraction(ratio), "en")},
+                        "of": _label(base_label), "base": _amount(base)}
+    if c.minimum is not None:
+        out["minimum"] = c.minimum
+    if c.note is not None:
+        out["note"] = c.note
+    return out
+
+
+def _fraction(value: Fraction) -> str:
+    return format_decimal(value)
+
+
+def _amount(amount: Amount | None) -> dict[str, Any] | None:
+    if amount is None:
+        return None
+    value = amount.value
+    unit: str | None = None
+    if isinstance(value, Duration):
+        plain = str(value.days or value.months)
+        unit = "days" if value.days else "months"
+    elif amount.dim is not None:
+        plain = format_decimal(value)
+        unit = {"area": "m2", "money": "CNY", "ratio": None}.get(amount.dim.value)
+    else:
+        plain = _plain(value)
+    return {"value": plain, "unit": unit, "zh": format_amount(amount, "zh"),
+            "en": format_amount(amount, "en")}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, frozenset | set):
+        return [_plain(v) for v in sort_members(value)]
+    if isinstance(value, int):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return format_value(value, "en")

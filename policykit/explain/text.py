@@ -1,0 +1,273 @@
+"""The explanation as a case officer reads it, in Chinese or English."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+
+from policykit.explain.words import (
+    MARKS,
+    format_amount,
+    format_ratio,
+    format_set,
+    format_value,
+    label_text,
+    outcome_text,
+)
+from policykit.program import CheckedCitation, CheckedNote, PolicyInfo
+from policykit.trace import (
+    Comparison,
+    Elapsed,
+    JudgementAsked,
+    Membership,
+    Trace,
+    Truth,
+    outcome_word,
+)
+
+__all__ = ["render_text"]
+
+_REQUIRED = {
+    "zh": {">=": "{x}(含)以上", ">": "超过 {x}", "<=": "{x}(含)以下", "<": "不满 {x}",
+           "==": "为 {x}", "!=": "不为 {x}"},
+    "en": {">=": "{x} or more", ">": "more than {x}", "<=": "{x} or less",
+           "<": "less than {x}", "==": "{x}", "!=": "other than {x}"},
+}
+
+
+def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
+                decisive: set[int], missing: Sequence[str], pending: Sequence[str],
+                unresolved: Sequence[CheckedNote]) -> str:
+    """The whole explanation: verdict, the tree of rules with their facts, what is owed."""
+    zh = lang == "zh"
+    lines: list[str] = []
+    title = info.title.text(lang)
+    lines.append(f"{title}（{info.id}）" if zh else f"{title} ({info.id})")
+    source = info.source.text(lang)
+    issuer = info.issuer.text(lang) if info.issuer else ""
+    issued = info.issued.isoformat() if info.issued else ""
+    lines.append(f"依据：《{source}》{issuer} {issued}".rstrip() if zh else
+                 f"Source: {source}, {issuer} {issued}".rstrip(" ,"))
+    lines.append(f"评估日：{as_of.isoformat()}" if zh else f"As of: {as_of.isoformat()}")
+    word = _word(root)
+    rule_label = label_text(root.label, lang)
+    lines.append(f"结论（{rule_label}）：{outcome_text(word, lang)}" if zh else
+                 f"Outcome ({rule_label}): {outcome_text(word, lang)}")
+    lines.append("")
+    for child in root.children:
+        _render(child, lines, 0, lang, info)
+    _owed(lines, root, lang, missing, pending, unresolved)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _word(node: Trace) -> str:
+    return outcome_word(node.kind if node.kind == "decision" else "criterion", node.outcome)
+
+
+def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo) -> None:
+    indent = "  " * depth
+    if node.is_rule:
+        mark = MARKS[node.outcome]
+        label = label_text(node.label, lang) or (node.name or "")
+        cites = _cites(node.citations, lang, info)
+        word = outcome_text(_word(node), lang)
+        head = f"{indent}{mark} {label}"
+        if node.kind == "branch":
+            head += "（其一）" if lang == "zh" else " (one way)"
+        lines.append(f"{head}：{word}{cites}" if lang == "zh" else f"{head}: {word}{cites}")
+        for child in node.children:
+            _render(child, lines, depth + 1, lang, info)
+        return
+    detail = _detail(node, lang)
+    if detail:
+        lines.append(f"{indent}{MARKS[node.outcome]} {detail}")
+    for child in node.children:
+        _render(child, lines, depth if not detail else depth + 1, lang, info)
+
+
+def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) -> str:
+    parts = []
+    for c in citations:
+        instrument = "" if c.instrument == info.source.zh else f"《{c.instrument}》"
+        quote = f"「{c.quote}」" if c.quote else ""
+        parts.append(f"{instrument}{c.article}{quote}" if lang == "zh" else
+                     f"{instrument}art. {c.article}{(' ' + quote) if quote else ''}")
+    if not parts:
+        return ""
+    return f" —— {'；'.join(parts)}" if lang == "zh" else f" — {'; '.join(parts)}"
+
+
+def _detail(node: Trace, lang: str) -> str:
+    detail = node.detail
+    if isinstance(detail, Comparison):
+        return _comparison(detail, lang, node)
+    if isinstance(detail, Membership):
+        return _membership(detail, lang)
+    if isinstance(detail, Elapsed):
+        return _elapsed(detail, lang)
+    if isinstance(detail, JudgementAsked):
+        return _judgement(detail, lang)
+    if node.kind == "fact":
+        label = label_text(node.label, lang)
+        if node.outcome is Truth.UNKNOWN:
+            return f"{label}：未提供" if lang == "zh" else f"{label}: not given"
+        return f"{label}：{'是' if node.outcome is Truth.MET else '否'}" if lang == "zh" else \
+            f"{label}: {'yes' if node.outcome is Truth.MET else 'no'}"
+    if node.kind == "implies" and node.children and \
+            node.children[0].outcome is Truth.NOT_MET:
+        return ("前提不成立，本项不适用：" if lang == "zh" else
+                "the condition does not apply: ") + node.condition
+    return ""
+
+
+def _comparison(c: Comparison, lang: str, node: Trace) -> str:
+    zh = lang == "zh"
+    subject = label_text(c.subject, lang)
+    actual = format_amount(c.actual, lang)
+    required = format_amount(c.required, lang)
+    if c.share is not None:
+        ratio, base_label, base_amount = c.share
+        base = f"{label_text(base_label, lang)} {format_amount(base_amount, lang)}"
+        share = format_ratio(Fraction(ratio), lang)
+        if c.minimum is not None:
+            bound = (f"{base} 的{share}{'以上' if c.op == '>=' else ''}，即至少 {c.minimum}"
+                     if zh else f"{share} of {base} ({_op_en(c.op)}), i.e. at least {c.minimum}")
+        else:
+            bound = (f"{base} 的 {share}，即 {_REQUIRED[lang][c.op].format(x=required)}"
+                     if zh else f"{share} of {base}, i.e. "
+                     f"{_REQUIRED[lang][c.op].format(x=required)}")
+        requirement = bound
+    else:
+        requirement = _REQUIRED[lang][c.op].format(x=required)
+    if c.actual is None:
+        return (f"{subject}：未提供，要求 {requirement}" if zh else
+                f"{subject}: not given; required {requirement}")
+    if c.note == "months_vs_days":
+        return (f"{subject} {actual}，以天计，无法与以月计的要求（{requirement}）比较；"
+                "请以月或年填写" if zh else
+                f"{subject} {actual} is counted in days and cannot be compared with "
+                f"{requirement}, which counts months; give it in months or years")
+    text = (f"{subject} {actual}，要求 {requirement}" if zh else
+            f"{subject} {actual}; required {requirement}")
+    if c.gap is not None:
+        gap = format_amount(c.gap, lang)
+        if c.op in ("<=", "<"):
+            text += f"，超出 {gap}" if zh else f"; over by {gap}"
+        else:
+            text += f"，差 {gap}" if zh else f"; short by {gap}"
+    del node
+    return text
+
+
+def _op_en(op: str) -> str:
+    return {">=": "inclusive", ">": "exclusive"}.get(op, op)
+
+
+def _membership(m: Membership, lang: str) -> str:
+    zh = lang == "zh"
+    subject = label_text(m.subject, lang)
+    expected = format_set(m.expected, lang)
+    if m.actual is None:
+        return f"{subject}：未提供" if zh else f"{subject}: not given"
+    actual = format_value(m.actual, lang)
+    if m.quantifier == "in":
+        return (f"{subject} 为 {actual}，要求为以下之一：{expected}" if zh else
+                f"{subject} is {actual}; required one of: {expected}")
+    if m.quantifier == "not in":
+        return (f"{subject} 为 {actual}，要求不属于：{expected}" if zh else
+                f"{subject} is {actual}; required none of: {expected}")
+    if m.quantifier == "all":
+        if m.lacking:
+            lacking = format_set(m.lacking, lang)
+            return (f"{subject}：{actual}；要求包含全部：{expected}；缺少：{lacking}" if zh else
+                    f"{subject}: {actual}; required all of: {expected}; lacking: {lacking}")
+        return (f"{subject}：{actual}，包含全部要求项" if zh else
+                f"{subject}: {actual}, every required item present")
+    return (f"{subject}：{actual}；要求至少包含其一：{expected}" if zh else
+            f"{subject}: {actual}; required at least one of: {expected}")
+
+
+def _elapsed(e: Elapsed, lang: str) -> str:
+    zh = lang == "zh"
+    subject = label_text(e.subject, lang)
+    duration = format_amount(e.duration, lang)
+    if e.start is None or e.period_end is None:
+        return (f"{subject}：未提供，要求满 {duration}" if zh else
+                f"{subject}: not given; {duration} required")
+    clamp = ""
+    if e.clamped:
+        clamp = ("；该月无对应日，以月末日为期间最后一日（民法典第二百零二条）" if zh else
+                 "; that month has no such day, so the period ends on its last day "
+                 "(Civil Code art. 202)")
+    text = (f"{subject} {e.start.isoformat()}，满 {duration} 之日为 "
+            f"{e.period_end.isoformat()}{clamp}；评估日 {e.as_of.isoformat()}" if zh else
+            f"{subject} {e.start.isoformat()}; {duration} are complete on "
+            f"{e.period_end.isoformat()}{clamp}; as of {e.as_of.isoformat()}")
+    if e.days_short is not None:
+        text += f"，尚差 {e.days_short} 天" if zh else f", {e.days_short} days short"
+    return text
+
+
+def _judgement(j: JudgementAsked, lang: str) -> str:
+    zh = lang == "zh"
+    question = j.question.text(lang)
+    if j.given is None:
+        return f"评审意见（{j.key}）：{question} —— 尚未给出" if zh else \
+            f"reviewer's judgement ({j.key}): {question} — not yet given"
+    if j.given:
+        return f"评审意见（{j.key}）：{question} —— 认可" if zh else \
+            f"reviewer's judgement ({j.key}): {question} — affirmed"
+    return f"评审意见（{j.key}）：{question} —— 不认可" if zh else \
+        f"reviewer's judgement ({j.key}): {question} — refused"
+
+
+def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
+          pending: Sequence[str], unresolved: Sequence[CheckedNote]) -> None:
+    zh = lang == "zh"
+    if missing:
+        labels = _missing_labels(root)
+        lines.append("")
+        lines.append("需补充的事实：" if zh else "Facts to supply:")
+        lines.extend(f"  - {path}（{labels.get(path, '')}）" if zh else
+                     f"  - {path} ({labels.get(path, '')})" for path in missing)
+    if pending:
+        questions = _pending_questions(root, lang)
+        lines.append("")
+        lines.append("评审人尚需作出的判断：" if zh else "Judgements a reviewer still owes:")
+        lines.extend(f"  - {key}：{questions.get(key, '')}" if zh else
+                     f"  - {key}: {questions.get(key, '')}" for key in pending)
+    if unresolved:
+        lines.append("")
+        lines.append("来源文本的说明（沉默、冲突或歧义）：" if zh else
+                     "Notes on the source (silence, conflict or ambiguity):")
+        for note in unresolved:
+            where = "、".join(c.article for c in note.citations) if zh else \
+                ", ".join(c.article for c in note.citations)
+            lines.append(f"  - [{note.kind}] {where}：{note.text.text(lang)}" if zh else
+                         f"  - [{note.kind}] {where}: {note.text.text(lang)}")
+            if note.prevails is not None:
+                lines.append(f"    适用：{note.prevails.text(lang)}" if zh else
+                             f"    Applied: {note.prevails.text(lang)}")
+
+
+def _missing_labels(root: Trace) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for m in node.missing:
+            labels.setdefault(m.path, m.label.zh)
+        stack.extend(node.children)
+    return labels
+
+
+def _pending_questions(root: Trace, lang: str) -> dict[str, str]:
+    questions: dict[str, str] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for pj in node.pending:
+            questions.setdefault(pj.key, pj.question.text(lang))
+        stack.extend(node.children)
+    return questions

@@ -1,0 +1,106 @@
+"""Words and value formatting shared by the text and data renderers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+from policykit.calendar import Duration
+from policykit.nodes import Label
+from policykit.quantities import format_decimal, format_quantity
+from policykit.stdlib.units import Dim
+from policykit.trace import Amount, Truth
+
+__all__ = ["RULE_WORDS", "format_amount", "format_ratio", "format_value", "outcome_text"]
+
+RULE_WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "eligible": "符合条件", "ineligible": "不符合条件", "undetermined": "尚无法确定",
+        "met": "满足", "not_met": "不满足", "unknown": "无法判断（缺少事实）",
+        "awaiting_judgement": "待评审",
+    },
+    "en": {
+        "eligible": "eligible", "ineligible": "ineligible", "undetermined": "undetermined",
+        "met": "met", "not_met": "not met", "unknown": "unknown (facts missing)",
+        "awaiting_judgement": "awaiting judgement",
+    },
+}
+
+MARKS = {Truth.MET: "✓", Truth.NOT_MET: "✗", Truth.UNKNOWN: "?", Truth.AWAITING: "…"}
+
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+def outcome_text(word: str, lang: str) -> str:
+    return RULE_WORDS[lang].get(word, word)
+
+
+def format_ratio(ratio: Fraction, lang: str) -> str:
+    """30%, 一半 / half, 三分之二 / two thirds, or a/b."""
+    if (100 * ratio).denominator == 1 and ratio.denominator not in {2, 3}:
+        return f"{format_decimal(100 * ratio)}%"
+    if lang == "zh":
+        if ratio == Fraction(1, 2):
+            return "一半"
+        if ratio.numerator <= 10 and ratio.denominator <= 10:
+            return f"{_CN_DIGITS[ratio.denominator]}分之{_CN_DIGITS[ratio.numerator]}"
+        return f"{ratio.numerator}/{ratio.denominator}"
+    named = {Fraction(1, 2): "half", Fraction(2, 3): "two thirds", Fraction(1, 3): "one third",
+             Fraction(3, 4): "three quarters"}
+    return named.get(ratio, f"{ratio.numerator}/{ratio.denominator}")
+
+
+def format_value(value: Any, lang: str) -> str:
+    """Any runtime value as text, without a unit."""
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, Enum):
+        label = getattr(value, "label", None)
+        return str(label) if lang == "zh" and label else str(value.value)
+    if isinstance(value, frozenset | set):
+        return format_set(value, lang)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Duration):
+        return format_quantity(value, Dim.DURATION, None, lang)
+    if isinstance(value, int | Fraction):
+        return format_decimal(value)
+    return str(value)
+
+
+def format_set(values: Iterable[Any], lang: str) -> str:
+    items = sort_members(values)
+    if not items:
+        return "（无）" if lang == "zh" else "(none)"
+    return ("、" if lang == "zh" else ", ").join(format_value(v, lang) for v in items)
+
+
+def sort_members(values: Iterable[Any]) -> list[Any]:
+    """Enum members in their declaration order, so output never depends on hashing."""
+    items = list(values)
+    if items and all(isinstance(v, Enum) for v in items):
+        enum_type: type[Enum] = type(items[0])
+        order: dict[Any, int] = {m: i for i, m in enumerate(enum_type)}
+        return sorted(items, key=lambda m: order.get(m, 0))
+    return sorted(items, key=str)
+
+
+def format_amount(amount: Amount | None, lang: str) -> str:
+    if amount is None:
+        return "未提供" if lang == "zh" else "not given"
+    if amount.value is None:
+        return "—"
+    if amount.dim is not None:
+        if amount.dim is Dim.RATIO:
+            return format_ratio(Fraction(amount.value), lang)
+        return format_quantity(amount.value, amount.dim, amount.unit, lang)
+    return format_value(amount.value, lang)
+
+
+def label_text(label: Label | None, lang: str) -> str:
+    if label is None:
+        return ""
+    return label.text(lang)

@@ -1,0 +1,1268 @@
+"""The record vocabulary of the bundled policies, and how plain data becomes records.
+
+Every record is a frozen attrs class whose fields all default to ``None``: an absent
+field is an *unknown* fact, never 0, ``False`` or empty. Each field carries, in its
+attrs metadata, its Chinese label (as on the official form), a short English label
+and its policykit type (:mod:`policykit.types`); :func:`schema_fields` lists them.
+
+Plain data (a dict, or JSON / YAML read with :func:`load_data`) becomes a record with
+:func:`structure`, which checks every value against the field's type without silent
+coercion and reports *all* the problems of a record in one
+:class:`~policykit.errors.RecordError`; :func:`unstructure` turns a record back into
+JSON-ready data. The field names, enum names and labels are a public contract
+(``shared/spec/bundled-records.md``).
+"""
+
+# The record fields are declared with `fld`, a wrapper of attrs.field (not a dataclass call):
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, ClassVar, Literal, Self, TypeVar, cast
+
+import attrs
+import cattrs
+import yaml
+from cattrs.errors import AttributeValidationNote, ClassValidationError, ForbiddenExtraKeysError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from policykit.calendar import Duration
+from policykit.diagnostics import closest
+from policykit.errors import RecordError, RecordProblem
+from policykit.quantities import (
+    MAX_DIGITS,
+    NumberError,
+    format_decimal,
+    number_from_data,
+    parse_quantity,
+)
+from policykit.stdlib.units import Dim
+from policykit.types import (
+    BOOL,
+    DATE,
+    INT,
+    TEXT,
+    BoolT,
+    DateT,
+    EnumT,
+    IntT,
+    ListT,
+    MapT,
+    QuantityT,
+    RecordT,
+    SetT,
+    TextT,
+    Type,
+)
+
+__all__ = [
+    "RECORD_TYPES",
+    "Ballot",
+    "ChairTerm",
+    "CoopBaseApplicant",
+    "Document",
+    "Expense",
+    "Facility",
+    "FieldInfo",
+    "FilingApplication",
+    "FrozenMap",
+    "LabeledEnum",
+    "LegalForm",
+    "Level",
+    "MakerSpace",
+    "Meetings",
+    "Nature",
+    "OrgKind",
+    "Organization",
+    "Premises",
+    "Proposal",
+    "RegionStats",
+    "Route",
+    "Seating",
+    "Service",
+    "System",
+    "Term",
+    "fld",
+    "load_data",
+    "schema_fields",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+V = TypeVar("V")
+
+# ---------------------------------------------------------------------------
+# Enums
+
+
+class LabeledEnum(Enum):
+    """An enum whose value is its English name and whose ``label`` is the Chinese one.
+
+    Members are declared as ``rd_design = "rd_design", "研发设计"``.
+    """
+
+    _value_: str
+    label: str
+
+    def __new__(cls, name: str, label: str) -> Self:
+        member = object.__new__(cls)
+        member._value_ = name
+        member.label = label
+        return member
+
+    @classmethod
+    def lookup(cls, text: object) -> Self | None:
+        """The member whose English name or Chinese label is exactly ``text``, or None."""
+        if not isinstance(text, str):
+            return None
+        return cast("Self | None", _lookup_table(cls).get(text))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.{self.value}"
+
+
+_LOOKUP_TABLES: dict[type[LabeledEnum], dict[str, LabeledEnum]] = {}
+
+
+def _lookup_table(enum: type[LabeledEnum]) -> dict[str, LabeledEnum]:
+    table = _LOOKUP_TABLES.get(enum)
+    if table is None:
+        table = {m.value: m for m in enum}
+        table.update({m.label: m for m in enum})
+        _LOOKUP_TABLES[enum] = table  # one entry per enum class: bounded
+    return table
+
+
+class LegalForm(LabeledEnum):
+    legal_person = "legal_person", "独立法人"
+    social_organization = "social_organization", "其他社会组织"
+    affiliated_unit = "affiliated_unit", "依托法人设立的相对独立机构"
+    unincorporated = "unincorporated", "非法人"
+
+
+class Nature(LabeledEnum):
+    public_institution = "public_institution", "事业单位"
+    state_owned = "state_owned", "国有企业"
+    private = "private", "民营企业"
+    other = "other", "其他"
+
+
+class OrgKind(LabeledEnum):
+    incubator = "incubator", "科技企业孵化器"
+    maker_space = "maker_space", "众创空间"
+    accelerator = "accelerator", "加速器"
+    science_park = "science_park", "科技园区"
+    university_science_park = "university_science_park", "大学科技园"
+    tech_enterprise = "tech_enterprise", "科技企业"
+    university = "university", "高校"
+    research_institute = "research_institute", "科研院所"
+    industrial_park = "industrial_park", "园区"
+    sme_service_center = "sme_service_center", "中小企业服务中心"
+    public_service_platform = "public_service_platform", "中小企业公共服务平台"
+    industry_window_platform = "industry_window_platform", "产业集群窗口平台"
+    service_agency = "service_agency", "服务机构"
+    innovation_base = "innovation_base", "创业创新基地"
+    enterprise = "enterprise", "企业"
+
+
+class Level(LabeledEnum):
+    """A recognition level, ordered: none < county < city < provincial < national."""
+
+    none = "none", "未认定"
+    county = "county", "县级"
+    city = "city", "市级"
+    provincial = "provincial", "省级"
+    national = "national", "国家级"
+
+    @property
+    def rank(self) -> int:
+        """0 for ``none`` up to 4 for ``national``."""
+        return _LEVEL_RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank >= other.rank
+
+
+_LEVEL_RANK: dict[Level, int] = {level: i for i, level in enumerate(Level)}
+
+
+class Premises(LabeledEnum):
+    owned = "owned", "自有"
+    leased = "leased", "租赁"
+
+
+class Service(LabeledEnum):
+    rd_design = "rd_design", "研发设计"
+    tech_transfer = "tech_transfer", "技术转移"
+    certification_testing = "certification_testing", "认证检测"
+    incubation = "incubation", "创业孵化"
+    ip = "ip", "知识产权"
+    consulting = "consulting", "科技咨询"
+    finance = "finance", "科技金融"
+    info_platform = "info_platform", "信息平台"
+    tech_intermediary = "tech_intermediary", "科技中介"
+    results_trading = "results_trading", "成果交易"
+
+
+class Facility(LabeledEnum):
+    power = "power", "供电"
+    water = "water", "供水"
+    fire_safety = "fire_safety", "消防"
+    telecom = "telecom", "通讯"
+    network = "network", "网络"
+
+
+class System(LabeledEnum):
+    entry_evaluation = "entry_evaluation", "评估准入"
+    graduation = "graduation", "毕业"
+    exit = "exit", "退出/淘汰"
+    financial = "financial", "财务管理"
+    archive = "archive", "信息档案管理"
+    info_sharing = "info_sharing", "信息开放共享"
+    secretary_contact = "secretary_contact", "商务秘书和联系人"
+    project_selection = "project_selection", "项目遴选"
+    info_management = "info_management", "信息管理"
+    mentor_workflow = "mentor_workflow", "导师工作机制"
+
+
+class Document(LabeledEnum):
+    application_form = "application_form", "申请表"
+    business_license = "business_license", "营业执照"
+    org_code_certificate = "org_code_certificate", "组织机构代码证"
+    legal_rep_id = "legal_rep_id", "法人代表身份证明"
+    seed_fund_proof = "seed_fund_proof", "种子资金证明"
+    property_or_lease = "property_or_lease", "产权证明或租赁协议"
+    management_structure = "management_structure", "管理机构设置文件"
+    entry_exit_rules = "entry_exit_rules", "入孵条件及退出办法"
+    team_roster = "team_roster", "入驻团队名单及协议"
+    staff_credentials = "staff_credentials", "管理团队学历培训证明"
+    mentor_appointments = "mentor_appointments", "导师聘书及记录"
+    activity_records = "activity_records", "活动记录"
+
+
+class Route(LabeledEnum):
+    city_science_bureau = "city_science_bureau", "所在地科技局"
+    hitech_zone_committee = "hitech_zone_committee", "国家高新区管委会"
+    recommending_unit = "recommending_unit", "推荐单位"
+    alliance = "alliance", "众创空间联盟"
+    association = "association", "孵化器协会推荐"
+    self = "self", "自行申请"
+
+
+# ---------------------------------------------------------------------------
+# A read-only map for map-typed fields
+
+
+class FrozenMap(Mapping[str, V]):
+    """An immutable, hashable map from text to values (equal to any equal mapping)."""
+
+    __slots__ = ("_data", "_items")
+
+    _data: dict[str, V]
+    _items: tuple[tuple[str, V], ...]
+
+    def __init__(self, items: Mapping[str, V] | Iterable[tuple[str, V]] = ()) -> None:
+        data = dict(items)
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_items", tuple(sorted(data.items(), key=lambda kv: kv[0])))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a FrozenMap cannot be changed")
+
+    def __getitem__(self, key: str) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._items == other._items
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({dict(self._items)!r})"
+
+
+# ---------------------------------------------------------------------------
+# Field metadata
+
+
+AREA = QuantityT(Dim.AREA)
+MONEY = QuantityT(Dim.MONEY)
+DURATION = QuantityT(Dim.DURATION)
+
+
+def fld(label: str, label_en: str, ty: Type, *, unordered: bool = False) -> Any:
+    """A record field defaulting to None, with its labels and policykit type as metadata.
+
+    ``unordered`` marks a ``ListT(TEXT)`` field that holds a set of texts (a frozenset).
+    """
+    metadata = {"label": label, "label_en": label_en, "type": ty, "unordered": unordered}
+    return attrs.field(default=None, metadata=metadata)
+
+
+@attrs.frozen
+class FieldInfo:
+    """What the checker and explanations know about one record field."""
+
+    name: str
+    label: str
+    label_en: str
+    type: Type
+
+
+# ---------------------------------------------------------------------------
+# Records
+
+
+@attrs.frozen(kw_only=True)
+class Organization:
+    """申请单位 / 运营机构."""
+
+    name: str | None = fld("名称", "name", TEXT)
+    registered_province: str | None = fld("注册省份", "province of registration", TEXT)
+    registered_city: str | None = fld("注册城市", "city of registration", TEXT)
+    registered_district: str | None = fld("所在区 / 园区", "district or park", TEXT)
+    legal_form: LegalForm | None = fld("法人资格", "legal form", EnumT(LegalForm))
+    nature: Nature | None = fld("机构性质", "nature", EnumT(Nature))
+    kind: OrgKind | None = fld("机构类型", "kind of organization", EnumT(OrgKind))
+    recognition_level: Level | None = fld(
+        "经科技主管部门认定（备案）的最高级别", "highest recognition level", EnumT(Level)
+    )
+    established_on: date | None = fld("成立时间", "established on", DATE)
+    documents: frozenset[Document] | None = fld(
+        "已提交材料", "documents submitted", SetT(Document)
+    )
+    declarations: frozenset[str] | None = fld(
+        "申请人声明", "declarations", ListT(TEXT), unordered=True
+    )
+    assessments: FrozenMap[bool] | None = fld("评审意见", "assessments", MapT(BOOL))
+
+
+@attrs.frozen(kw_only=True)
+class CoopBaseApplicant(Organization):
+    """国际科技合作孵化基地试点申请单位 (国合 第十条)."""
+
+    international_goals: bool | None = fld(
+        "具有国际化发展目标", "international development goals", BOOL
+    )
+    service_system: bool | None = fld(
+        "完善的孵化服务体系", "complete incubation service system", BOOL
+    )
+    intl_channels: bool | None = fld(
+        "国际科技合作渠道", "international cooperation channels", BOOL
+    )
+    full_time_team: bool | None = fld("专职服务团队", "full-time service team", BOOL)
+    intl_tech_transfer_cases: int | None = fld(
+        "技术引进、孵化、转化及国际人才引进的服务业绩（件）",
+        "international transfer and talent cases",
+        INT,
+    )
+    intl_platforms: int | None = fld(
+        "在国内或海外建立的国际合作平台或基地数", "international cooperation platforms", INT
+    )
+    overseas_plan: bool | None = fld(
+        "近期在海外设立相关机构的计划和行动", "plan to set up overseas", BOOL
+    )
+
+
+@attrs.frozen(kw_only=True)
+class MakerSpace:
+    """众创空间."""
+
+    name: str | None = fld("众创空间名称", "name", TEXT)
+    operator: Organization | None = fld("运营机构", "operator", RecordT(Organization))
+    specialty: str | None = fld("发展方向 / 专业方向", "specialty", TEXT)
+    specialized: bool | None = fld(
+        "专注特定产业或技术领域", "focused on an industry or technology", BOOL
+    )
+    established_on: date | None = fld("成立时间", "established on", DATE)
+    area: Decimal | None = fld("场地面积", "floor area", AREA)
+    public_area: Decimal | None = fld("公共场地面积", "public floor area", AREA)
+    premises: Premises | None = fld("场地性质", "premises", EnumT(Premises))
+    lease_term: Duration | None = fld("租期", "lease term", DURATION)
+    ready_to_move_in: bool | None = fld("具备“即入即开”条件", "ready to move in", BOOL)
+    free_or_low_cost_office: bool | None = fld(
+        "免费或低成本开放式办公空间", "free or low-cost open office", BOOL
+    )
+    public_tech_platform: bool | None = fld(
+        "研究开发、检验测试等公共技术平台", "public technology platform", BOOL
+    )
+    teams: int | None = fld("入驻创业团队和初创企业数", "resident teams and start-ups", INT)
+    mentors: int | None = fld("创业导师 (兼职可)", "mentors", INT)
+    staff: int | None = fld("管理服务人员", "management staff", INT)
+    full_time_team: bool | None = fld("专职运营服务团队", "full-time operating team", BOOL)
+    seed_fund: Decimal | None = fld("种子基金 / 投资基金", "seed fund", MONEY)
+    investor_partners: int | None = fld(
+        "密切合作的天使投资、创投、私募、担保机构数", "partner investors", INT
+    )
+    successful_investments: int | None = fld("成功投资实例", "successful investments", INT)
+    free_residency: Duration | None = fld(
+        "免费入驻期 (免租金、免网费)", "free residency period", DURATION
+    )
+    services: frozenset[Service] | None = fld("提供的专业服务", "services", SetT(Service))
+    facilities: frozenset[Facility] | None = fld(
+        "配套基础设施", "facilities", SetT(Facility)
+    )
+    systems: frozenset[System] | None = fld("管理制度", "management systems", SetT(System))
+    activities_per_year: int | None = fld("组织活动次数", "activities per year", INT)
+    online_platform: bool | None = fld(
+        "线上服务平台 (线上线下结合)", "online service platform", BOOL
+    )
+    in_national_hitech_zone: bool | None = fld(
+        "位于国家高新区", "in a national high-tech zone", BOOL
+    )
+
+
+@attrs.frozen(kw_only=True)
+class FilingApplication:
+    """备案 / 认定申请."""
+
+    space: MakerSpace | None = fld("申请的众创空间", "maker space", RecordT(MakerSpace))
+    route: Route | None = fld("申报渠道", "route", EnumT(Route))
+    submitted_on: date | None = fld("报送日期", "submitted on", DATE)
+    district_recommendation: bool | None = fld(
+        "区(县)科技主管部门推荐意见", "district recommendation", BOOL
+    )
+    filed_in_first_batch: bool | None = fld("已在首批报送", "filed in the first batch", BOOL)
+    form: FrozenMap[str] | None = fld("基本信息表文字栏", "form texts", MapT(TEXT))
+
+
+@attrs.frozen(kw_only=True)
+class Ballot:
+    """表决."""
+
+    body: str | None = fld("表决机构", "body", TEXT)
+    members: int | None = fld("有表决权的成员数", "members entitled to vote", INT)
+    present: int | None = fld("出席人数", "members present", INT)
+    yes: int | None = fld("赞成票数", "votes for", INT)
+    no: int | None = fld("反对票数", "votes against", INT)
+    abstain: int | None = fld("弃权票数", "abstentions", INT)
+    held_on: date | None = fld("表决日期", "held on", DATE)
+
+
+@attrs.frozen(kw_only=True)
+class Proposal:
+    """提议."""
+
+    body: str | None = fld("提议机构", "body", TEXT)
+    proposers: tuple[str, ...] | None = fld("提议人", "proposers", ListT(TEXT))
+
+
+@attrs.frozen(kw_only=True)
+class Seating:
+    """组成."""
+
+    body: str | None = fld("机构", "body", TEXT)
+    seats: FrozenMap[int] | None = fld("各职务人数", "seats by role", MapT(INT))
+    term_started: date | None = fld("本届任期开始日期", "term started on", DATE)
+
+
+@attrs.frozen(kw_only=True)
+class Meetings:
+    """Meetings a body held (会议)."""
+
+    body: str | None = fld("机构", "body", TEXT)
+    held_on: tuple[date, ...] | None = fld("会议召开日期", "held on", ListT(DATE))
+    year: int | None = fld("考察年度", "year", INT)
+
+
+@attrs.frozen(kw_only=True)
+class Term:
+    """任期: of a body or of a role."""
+
+    body: str | None = fld("机构", "body", TEXT)
+    role: str | None = fld("职务", "role", TEXT)
+    term_started: date | None = fld("任期开始日期", "term started on", DATE)
+
+
+@attrs.frozen(kw_only=True)
+class ChairTerm:
+    """轮值理事长任期."""
+
+    started_on: date | None = fld("任期开始日期", "started on", DATE)
+    ended_on: date | None = fld("任期结束日期", "ended on", DATE)
+    activities_hosted: int | None = fld("主办活动次数", "activities hosted", INT)
+    summary_submitted: bool | None = fld("已提交工作总结", "summary submitted", BOOL)
+
+
+@attrs.frozen(kw_only=True)
+class Expense:
+    """经费支出."""
+
+    amount: Decimal | None = fld("金额", "amount", MONEY)
+    purpose: str | None = fld("用途", "purpose", TEXT)
+    within_scope: bool | None = fld("在经费使用范围内", "within the permitted scope", BOOL)
+    distributed_to_members: bool | None = fld(
+        "在会员中分配", "distributed to members", BOOL
+    )
+
+
+@attrs.frozen(kw_only=True)
+class RegionStats:
+    """A region's counts against the 钦州 2020 targets."""
+
+    maker_spaces: int | None = fld("众创空间数", "maker spaces", INT)
+    maker_spaces_in_hitech_zone: int | None = fld(
+        "高新区众创空间数", "maker spaces in the high-tech zone", INT
+    )
+    incubators: int | None = fld("科技企业孵化器数", "incubators", INT)
+    university_science_parks: int | None = fld(
+        "大学科技园数", "university science parks", INT
+    )
+    student_bases: int | None = fld("大学生创业示范基地数", "student start-up bases", INT)
+    micro_enterprise_bases: int | None = fld(
+        "小微企业创业孵化基地数", "micro-enterprise incubation bases", INT
+    )
+    consulting_agencies: int | None = fld(
+        "创业咨询专业机构数", "start-up consulting agencies", INT
+    )
+    mentors: int | None = fld("创业导师、咨询师人数", "mentors and consultants", INT)
+    talents: int | None = fld("创新创业人才数", "innovation and start-up talents", INT)
+    incubated_enterprises: int | None = fld(
+        "累计孵化创业企业数", "enterprises incubated", INT
+    )
+    jobs: int | None = fld("带动就业人数", "jobs created", INT)
+
+
+RECORD_TYPES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        Organization,
+        CoopBaseApplicant,
+        MakerSpace,
+        FilingApplication,
+        Ballot,
+        Proposal,
+        Seating,
+        Meetings,
+        Term,
+        ChairTerm,
+        Expense,
+        RegionStats,
+    )
+}
+"""Every record type by its name (Procedure, one field per step, is not listed)."""
+
+
+def _field_infos(cls: type) -> dict[str, FieldInfo]:
+    infos: dict[str, FieldInfo] = {}
+    for a in attrs.fields(cls):
+        meta = a.metadata
+        if "type" not in meta:
+            raise TypeError(f"{cls.__name__}.{a.name} has no policykit type")
+        infos[a.name] = FieldInfo(a.name, meta["label"], meta["label_en"], meta["type"])
+    return infos
+
+
+_SCHEMAS: dict[type, dict[str, FieldInfo]] = {
+    cls: _field_infos(cls) for cls in RECORD_TYPES.values()
+}
+
+
+def schema_fields(cls: type) -> dict[str, FieldInfo]:
+    """The fields of a record type by name, in declaration order."""
+    infos = _SCHEMAS.get(cls)
+    if infos is None:
+        if not attrs.has(cls):
+            raise TypeError(f"{cls!r} is not a record type")
+        infos = _field_infos(cls)
+    return dict(infos)
+
+
+# ---------------------------------------------------------------------------
+# Showing offending input in messages
+
+_CLIP = 40
+_SHOWN_INT_LIMIT = 10**4000  # str() of an int refuses more than 4300 digits
+
+
+def _printable(text: str) -> str:
+    """``text`` with invisible, control, bidi and surrogate characters escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
+def _clip(text: str, limit: int = _CLIP) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _show(value: object, depth: int = 0) -> str:
+    """A short, safe rendering of an input value: ``"big"``, ``true``, ``NaN``, ``[…]``."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return '"' + _printable(_clip(value)) + '"'
+    if isinstance(value, int):
+        if abs(value) < _SHOWN_INT_LIMIT:
+            return _clip(str(value))
+        return "a number of thousands of digits"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal):
+        return _clip(str(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return _clip(f"{type(value).__name__}.{value.name}")
+    if isinstance(value, Mapping):
+        if depth:
+            return "{…}"
+        shown = [f"{_show(k, 1)}: {_show(v, 1)}" for k, v in list(value.items())[:3]]
+        more = ", …" if len(value) > 3 else ""
+        return _clip("{" + ", ".join(shown) + more + "}", 2 * _CLIP)
+    if isinstance(value, list | tuple | set | frozenset):
+        if depth:
+            return "[…]"
+        items = list(value)[:3] if isinstance(value, list | tuple) else sorted(map(_show, value))
+        shown = [x if isinstance(value, set | frozenset) else _show(x, 1) for x in items[:3]]
+        more = ", …" if len(value) > 3 else ""
+        return _clip("[" + ", ".join(str(s) for s in shown) + more + "]", 2 * _CLIP)
+    return f"a value of type {_printable(_clip(type(value).__name__))}"
+
+
+# ---------------------------------------------------------------------------
+# Structure hooks, one per policykit type
+
+
+class _Invalid(Exception):
+    """Problems found by a hook: (path suffix such as ``[2]``, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _fail(message: str) -> _Invalid:
+    return _Invalid([("", message)])
+
+
+Hook = Callable[[Any, Any], Any]
+"""A cattrs structure hook: (value, declared type) to the field's value."""
+
+_INT_LIMIT = 10**MAX_DIGITS
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MAX_QUANTITY_TEXT = 100
+_EXAMPLES = {
+    Dim.AREA: 'an area such as "500 m2"',
+    Dim.MONEY: 'an amount of money such as "100万元"',
+    Dim.DURATION: 'a duration such as "3 years" or "6个月"',
+    Dim.RATIO: 'a percentage such as "30%"',
+}
+
+
+def _bool_hook(value: Any, _t: Any = None) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise _fail(f"expected true or false, got {_show(value)}")
+
+
+def _int_hook(value: Any, _t: Any = None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise _fail(f"expected a whole number that is not negative, got {_show(value)}")
+        if value >= _INT_LIMIT:
+            raise _fail(f"expected a whole number of at most {MAX_DIGITS} digits, "
+                        f"got {_show(value)}")
+        return value
+    if isinstance(value, Decimal) and value.is_finite():
+        _sign, digits, exponent = value.as_tuple()
+        if isinstance(exponent, int) and exponent >= 0 and len(digits) > MAX_DIGITS:
+            raise _fail(f"expected a whole number of at most {MAX_DIGITS} digits, "
+                        f"got {_show(value)}")
+    raise _fail(f"expected a whole number, got {_show(value)}")
+
+
+def _text_hook(value: Any, _t: Any = None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise _fail(f"expected text, got {_show(value)}")
+
+
+def _date_hook(value: Any, _t: Any = None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    expected = 'expected a date such as "2016-09-01"'
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise _fail(f"{expected}, got {_show(value)}: there is no such day") from None
+    raise _fail(f"{expected}, got {_show(value)}")
+
+
+def _quantity_hook(dim: Dim) -> Hook:
+    expected = f"expected {_EXAMPLES[dim]}"
+
+    def hook(value: Any, _t: Any = None) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            if len(value) > _MAX_QUANTITY_TEXT:
+                raise _fail(f"{expected}, got {_show(value)}: the text is too long")
+            try:
+                quantity, _unit = parse_quantity(value, dim)
+            except NumberError as err:
+                detail = str(err)
+                raise _bad(value, "" if detail.startswith("expected") else detail) from None
+            return quantity
+        if dim is Dim.DURATION and isinstance(value, Duration):
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise _bad(value, "")
+        if isinstance(value, int):
+            if value >= _INT_LIMIT:
+                raise _bad(value, f"more than {MAX_DIGITS} digits")
+        elif math.isnan(value) if isinstance(value, float) else value.is_nan():
+            raise _bad(value, "not a number")
+        elif math.isinf(value) if isinstance(value, float) else value.is_infinite():
+            raise _bad(value, "not a finite number")
+        if value < 0:
+            raise _bad(value, "a quantity is never negative")
+        try:
+            number = number_from_data(value)
+        except NumberError as err:
+            raise _bad(value, str(err)) from None
+        if dim is Dim.DURATION:
+            if number != number.to_integral_value():
+                raise _bad(value, "a bare duration is a whole number of months")
+            return Duration(months=int(number))
+        return number
+
+    def _bad(value: object, detail: str) -> _Invalid:
+        got = f"{expected}, got {_show(value)}"
+        return _fail(f"{got}: {detail}" if detail else got)
+
+    return hook
+
+
+def _enum_message(enum: type[LabeledEnum], value: object) -> str:
+    names = ", ".join(m.value for m in enum)
+    message = (f"expected a {enum.__name__} ({names}, or its Chinese label), "
+               f"got {_show(value)}")
+    if isinstance(value, str):
+        guess = closest(value, _lookup_table(enum))
+        if guess is not None:
+            message += f'; did you mean "{_lookup_table(enum)[guess].value}"?'
+    return message
+
+
+def _enum_hook(enum: type[LabeledEnum]) -> Hook:
+    table = _lookup_table(enum)
+
+    def hook(value: Any, _t: Any = None) -> Any:
+        if value is None or isinstance(value, enum):
+            return value
+        if isinstance(value, str):
+            member = table.get(value)
+            if member is not None:
+                return member
+        raise _fail(_enum_message(enum, value))
+
+    return hook
+
+
+def _items_hook(item: Hook, what: str, *, ordered: bool, result: type) -> Hook:
+    """A list (or set) of items, each checked by ``item``; a bare string is refused."""
+    accepted: tuple[type, ...] = (list, tuple) if ordered else (list, tuple, set, frozenset)
+
+    def hook(value: Any, _t: Any = None) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, accepted):
+            raise _fail(f"expected a list of {what}, got {_show(value)}")
+        items: list[Any] = []
+        problems: list[tuple[str, str]] = []
+        indexed = isinstance(value, list | tuple)
+        given = cast("Iterable[Any]", value)
+        for i, x in enumerate(given if indexed else sorted(given, key=_show)):
+            try:
+                items.append(item(x, None))
+            except _Invalid as exc:
+                suffix = f"[{i}]" if indexed else ""
+                problems.extend((suffix + s, m) for s, m in exc.problems)
+        if problems:
+            raise _Invalid(problems)
+        return result(items)
+
+    return hook
+
+
+def _map_hook(item: Hook, what: str) -> Hook:
+    def hook(value: Any, _t: Any = None) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, FrozenMap):
+            value = value._data
+        if not isinstance(value, Mapping):
+            raise _fail(f"expected a mapping from text to {what}, got {_show(value)}")
+        entries: list[tuple[str, Any]] = []
+        problems: list[tuple[str, str]] = []
+        for key, x in value.items():
+            if not isinstance(key, str):
+                problems.append(("", f"expected text keys, got {_show(key)}"))
+                continue
+            try:
+                entries.append((key, item(x, None)))
+            except _Invalid as exc:
+                suffix = f"[{_printable(_clip(key))}]"
+                problems.extend((suffix + s, m) for s, m in exc.problems)
+        if problems:
+            raise _Invalid(problems)
+        return FrozenMap(entries)
+
+    return hook
+
+
+def _structure_hook(ty: Type, unordered: bool, records: Mapping[type, Hook]) -> Hook:
+    match ty:
+        case BoolT():
+            return _bool_hook
+        case IntT():
+            return _int_hook
+        case TextT():
+            return _text_hook
+        case DateT():
+            return _date_hook
+        case QuantityT(dim):
+            return _quantity_hook(dim)
+        case EnumT(enum):
+            return _enum_hook(cast("type[LabeledEnum]", enum))
+        case SetT(enum):
+            return _items_hook(
+                _enum_hook(cast("type[LabeledEnum]", enum)),
+                f"{enum.__name__} values",
+                ordered=False,
+                result=frozenset,
+            )
+        case RecordT(cls):
+
+            def record(value: Any, _t: Any = None) -> Any:
+                return records[cls](value, cls)
+
+            return record
+        case MapT(value_type):
+            return _map_hook(_structure_hook(value_type, False, records), _what(value_type))
+        case ListT(item_type):
+            return _items_hook(
+                _structure_hook(item_type, False, records),
+                _what(item_type, plural=True),
+                ordered=not unordered,
+                result=frozenset if unordered else tuple,
+            )
+    raise TypeError(f"no structure hook for {ty!r}")  # pragma: no cover - exhaustive
+
+
+def _what(ty: Type, plural: bool = False) -> str:
+    match ty:
+        case BoolT():
+            return "true or false"
+        case IntT():
+            return "whole numbers" if plural else "a whole number"
+        case DateT():
+            return "dates" if plural else "a date"
+        case TextT():
+            return "texts" if plural else "text"
+    return str(ty)  # pragma: no cover - the vocabulary has no other item types
+
+
+def _record_hook(cls: type, generated: Callable[[Any, type], Any]) -> Hook:
+    def hook(value: Any, _t: Any = None) -> Any:
+        if value is None or isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            raise _fail(f"expected a mapping of {cls.__name__} fields, got {_show(value)}")
+        return generated(value, cls)
+
+    return hook
+
+
+# ---------------------------------------------------------------------------
+# Unstructure hooks
+
+
+Unhook = Callable[[Any], Any]
+
+_UNIT_TEXT = {Dim.AREA: "m2", Dim.MONEY: "元"}
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _unstructure_hook(ty: Type, unordered: bool, converter: cattrs.Converter) -> Unhook:
+    match ty:
+        case BoolT() | IntT() | TextT():
+            return _identity
+        case DateT():
+            return lambda value: value.isoformat()
+        case QuantityT(Dim.DURATION):
+            return lambda d: f"{d.days} days" if d.days else f"{d.months} months"
+        case QuantityT(dim):
+            unit = _UNIT_TEXT[dim]
+            return lambda value: f"{format_decimal(value)} {unit}"
+        case EnumT():
+            return lambda member: member.value
+        case SetT():
+            return lambda members: sorted(m.value for m in members)
+        case RecordT():
+            return converter.unstructure
+        case MapT(value_type):
+            inner = _unstructure_hook(value_type, False, converter)
+            return lambda mapping: {k: inner(v) for k, v in mapping.items()}
+        case ListT(item_type):
+            each = _unstructure_hook(item_type, False, converter)
+            if unordered:
+                return lambda values: sorted(each(v) for v in values)
+            return lambda values: [each(v) for v in values]
+    raise TypeError(f"no unstructure hook for {ty!r}")  # pragma: no cover - exhaustive
+
+
+# ---------------------------------------------------------------------------
+# The converter
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The records' own converter (never cattrs' global one), built once."""
+    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    records: dict[type, Hook] = {}
+    for cls in RECORD_TYPES.values():
+        struct_overrides: dict[str, Any] = {}
+        unstruct_overrides: dict[str, Any] = {}
+        for a in attrs.fields(cls):
+            ty: Type = a.metadata["type"]
+            unordered: bool = a.metadata["unordered"]
+            struct_overrides[a.name] = override(
+                struct_hook=_structure_hook(ty, unordered, records)
+            )
+            unstruct_overrides[a.name] = override(
+                unstruct_hook=_unstructure_hook(ty, unordered, converter)
+            )
+        generated: Callable[[Any, type], Any] = make_dict_structure_fn(
+            cls,
+            converter,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_detailed_validation=True,
+            **struct_overrides,
+        )
+        records[cls] = _record_hook(cls, generated)
+        converter.register_structure_hook(cls, records[cls])
+        converter.register_unstructure_hook(
+            cls,
+            make_dict_unstructure_fn(
+                cls, converter, _cattrs_omit_if_default=True, **unstruct_overrides
+            ),
+        )
+    return converter
+
+
+def structure(data: object, cls: type[T], path: str = "record") -> T:
+    """``data`` (a mapping of plain values) as a record of type ``cls``.
+
+    An instance of ``cls`` is returned unchanged. Every problem of the record is
+    reported in one :class:`RecordError`, each with its dotted path from ``path``
+    (``space.operator.legal_form``, ``space.services[2]``). ``data`` is never changed.
+    """
+    if isinstance(data, cls):
+        return data
+    if cls not in _SCHEMAS:
+        raise TypeError(f"{cls!r} is not a record type of policykit.records")
+    if data is None:
+        raise RecordError(
+            [RecordProblem(path, f"expected a mapping of {cls.__name__} fields, got null")]
+        )
+    try:
+        return _converter().structure(data, cls)
+    except (_Invalid, ClassValidationError) as exc:
+        problems: list[RecordProblem] = []
+        _collect(exc, path, problems)
+        raise RecordError(problems) from None
+
+
+def _collect(exc: BaseException, path: str, out: list[RecordProblem]) -> None:
+    if isinstance(exc, _Invalid):
+        out.extend(RecordProblem(path + suffix, message) for suffix, message in exc.problems)
+    elif isinstance(exc, ClassValidationError):
+        for sub in exc.exceptions:
+            names = [n.name for n in getattr(sub, "__notes__", ())
+                     if isinstance(n, AttributeValidationNote)]
+            _collect(sub, f"{path}.{names[-1]}" if names else path, out)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields, key=_show):
+            out.append(_extra_key_problem(path, key, exc.cl))
+    else:  # pragma: no cover - every hook raises _Invalid; kept so nothing else escapes
+        out.append(RecordProblem(path, f"invalid value ({type(exc).__name__})"))
+
+
+def _extra_key_problem(path: str, key: object, cls: type) -> RecordProblem:
+    if not isinstance(key, str):
+        return RecordProblem(path, f"expected field names as text, got {_show(key)}")
+    where = f"{path}.{_printable(_clip(key))}"
+    if key.startswith("_"):
+        return RecordProblem(where, f'field names never start with "_", got {_show(key)}')
+    message = f"expected a field of {cls.__name__}, got {_show(key)}"
+    fields = _SCHEMAS.get(cls, {})
+    by_label = {info.label: name for name, info in fields.items()}
+    if key in by_label:
+        message += f'; "{key}" is the label of the field "{by_label[key]}"'
+    else:
+        guess = closest(key, fields)
+        if guess is not None:
+            message += f'; did you mean "{guess}"?'
+    return RecordProblem(where, message)
+
+
+def unstructure(record: object) -> dict[str, Any]:
+    """A record as JSON-ready data that :func:`structure` reads back to an equal record.
+
+    Absent fields are left out; areas read ``"500 m2"``, money ``"1000000 元"``,
+    durations ``"6 months"`` or ``"180 days"``, dates ISO, enums their English names,
+    sets sorted lists.
+    """
+    if type(record) not in _SCHEMAS:
+        raise TypeError(f"{type(record)!r} is not a record type of policykit.records")
+    return cast("dict[str, Any]", _converter().unstructure(record))
+
+
+# ---------------------------------------------------------------------------
+# Loading JSON and YAML safely
+
+
+class _LoadError(Exception):
+    pass
+
+
+def _document_error(message: str) -> RecordError:
+    return RecordError([RecordProblem("<document>", message)])
+
+
+def _parse_int(text: str) -> int | Decimal:
+    # Too many digits for a record: keep it a Decimal so that the field reports it.
+    return int(text) if len(text) <= MAX_DIGITS + 1 else Decimal(text)
+
+
+def _refuse_constant(name: str) -> object:
+    raise _LoadError(f"{name} is not a number a record may hold")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _LoadError(f"the key {_show(key)} is given twice")
+        data[key] = value
+    return data
+
+
+_INT_TEXT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT_TEXT = re.compile(
+    r"[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)\Z"
+)
+_BOOL_TEXT = {"true": True, "True": True, "TRUE": True,
+              "false": False, "False": False, "FALSE": False}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader for records: no aliases, no duplicate keys, YAML 1.2 core scalars.
+
+    Only null, true/false (not yes/no/on/off), decimal integers and decimal floats
+    (read as Decimal from their text) are resolved; everything else, ``1:30`` and
+    ``2016-09-01`` included, stays a string. Unknown tags are refused.
+    """
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class registry
+    yaml_constructors: ClassVar[dict[str | None, Any]] = {}
+    yaml_multi_constructors: ClassVar[dict[str | None, Any]] = {}
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark = cast("yaml.error.Mark | None", getattr(event, "start_mark", None))
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a record", mark
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not allowed in a record", mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _scalar(loader: _StrictLoader, node: Node) -> str:
+    if not isinstance(node, ScalarNode):
+        raise ConstructorError(None, None, f"expected a scalar for {node.tag}", node.start_mark)
+    return loader.construct_scalar(node)
+
+
+def _yaml_null(loader: _StrictLoader, node: Node) -> None:
+    _scalar(loader, node)
+
+
+def _yaml_bool(loader: _StrictLoader, node: Node) -> bool:
+    text = _scalar(loader, node)
+    if text not in _BOOL_TEXT:
+        raise ConstructorError(None, None, f"{_show(text)} is not true or false", node.start_mark)
+    return _BOOL_TEXT[text]
+
+
+def _yaml_int(loader: _StrictLoader, node: Node) -> int | Decimal:
+    text = _scalar(loader, node)
+    if not _INT_TEXT.match(text):
+        raise ConstructorError(None, None, f"{_show(text)} is not a decimal whole number",
+                               node.start_mark)
+    return _parse_int(text)
+
+
+def _yaml_float(loader: _StrictLoader, node: Node) -> Decimal:
+    text = _scalar(loader, node)
+    if not _FLOAT_TEXT.match(text):
+        raise ConstructorError(None, None, f"{_show(text)} is not a decimal number",
+                               node.start_mark)
+    return Decimal(text)
+
+
+def _yaml_str(loader: _StrictLoader, node: Node) -> str:
+    return _scalar(loader, node)
+
+
+def _yaml_seq(loader: _StrictLoader, node: Node) -> list[Any]:
+    if not isinstance(node, SequenceNode):
+        raise ConstructorError(None, None, "expected a sequence", node.start_mark)
+    return loader.construct_sequence(node, deep=True)
+
+
+def _yaml_map(loader: _StrictLoader, node: Node) -> dict[str, Any]:
+    if not isinstance(node, MappingNode):
+        raise ConstructorError(None, None, "expected a mapping", node.start_mark)
+    data: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise ConstructorError(None, None, f"expected text keys, got {_show(key)}",
+                                   key_node.start_mark)
+        if key in data:
+            raise ConstructorError(None, None, f"the key {_show(key)} is given twice",
+                                   key_node.start_mark)
+        data[key] = loader.construct_object(value_node, deep=True)
+    return data
+
+
+def _yaml_undefined(loader: _StrictLoader, node: Node) -> Any:
+    tag = _printable(_clip(str(node.tag), 80))
+    raise ConstructorError(None, None, f"the tag {tag} is not allowed in a record",
+                           node.start_mark)
+
+
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"(?:~|null|Null|NULL|)\Z"), ["~", "n", "N", ""]
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z"),
+    list("tTfF"),
+)
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT_TEXT, list("-+0123456789"))
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_TEXT,
+                                    list("-+.0123456789"))
+for _tag, _constructor in (
+    ("tag:yaml.org,2002:null", _yaml_null),
+    ("tag:yaml.org,2002:bool", _yaml_bool),
+    ("tag:yaml.org,2002:int", _yaml_int),
+    ("tag:yaml.org,2002:float", _yaml_float),
+    ("tag:yaml.org,2002:str", _yaml_str),
+    ("tag:yaml.org,2002:seq", _yaml_seq),
+    ("tag:yaml.org,2002:map", _yaml_map),
+    (None, _yaml_undefined),
+):
+    _StrictLoader.add_constructor(_tag, _constructor)
+
+
+def _yaml_message(err: yaml.YAMLError) -> str:
+    if isinstance(err, yaml.MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "malformed YAML"
+        if mark is not None:
+            return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+        return str(problem)
+    return " ".join(str(err).split())
+
+
+def load_data(
+    text: str, fmt: Literal["json", "yaml"], *, max_bytes: int = 10_000_000
+) -> object:
+    """Plain data from JSON or YAML text, read safely for :func:`structure`.
+
+    Numbers with a fraction arrive as Decimal; NaN and Infinity, duplicate keys, YAML
+    aliases and anchors, and any YAML tag beyond the core ones are refused; YAML
+    ``NO``, ``yes``, ``on`` and ``1:30`` stay strings. Malformed input raises a
+    :class:`RecordError` at ``<document>`` with the line and column.
+    """
+    if fmt not in ("json", "yaml"):
+        raise ValueError(f"unknown format {fmt!r}: expected 'json' or 'yaml'")
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise _document_error(f"the document is larger than {max_bytes} bytes")
+    try:
+        if fmt == "json":
+            return json.loads(
+                text,
+                parse_float=Decimal,
+                parse_int=_parse_int,
+                parse_constant=_refuse_constant,
+                object_pairs_hook=_json_object,
+            )
+        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+    except _LoadError as err:
+        raise _document_error(str(err)) from None
+    except json.JSONDecodeError as err:
+        raise _document_error(f"line {err.lineno}, column {err.colno}: {err.msg}") from None
+    except yaml.YAMLError as err:
+        raise _document_error(_yaml_message(err)) from None
+    except RecursionError:
+        raise _document_error("the document is nested too deeply") from None
+    except ValueError as err:  # pragma: no cover - defensive: no other ValueError is known
+        raise _document_error(" ".join(str(err).split())) from None

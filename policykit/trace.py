@@ -1,0 +1,206 @@
+"""What an evaluation records when it is asked to explain itself.
+
+A :class:`Trace` mirrors the policy: one node per rule, branch and condition, each
+with its outcome, its citation, and at each comparison the actual and required values
+and the gap. The evaluator builds it; :mod:`policykit.explain` renders it. Rules of
+all three kinds (eligibility, governance, lifecycle) share these node types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+import attrs
+
+from policykit.nodes import Label
+from policykit.program import CheckedCitation, CheckedNote
+from policykit.stdlib.units import Dim, Unit
+
+__all__ = [
+    "OUTCOME_WORDS",
+    "Amount",
+    "Comparison",
+    "Elapsed",
+    "JudgementAsked",
+    "Membership",
+    "Missing",
+    "Pending",
+    "Trace",
+    "Truth",
+    "decisive_children",
+    "outcome_word",
+]
+
+
+class Truth(IntEnum):
+    """A condition's outcome: three-valued, plus a reviewer's judgement not yet given."""
+
+    NOT_MET = 0
+    MET = 1
+    UNKNOWN = 2
+    AWAITING = 3
+
+    @property
+    def settled(self) -> bool:
+        return self in (Truth.MET, Truth.NOT_MET)
+
+
+@attrs.frozen
+class Amount:
+    """A value to show: the canonical value, its dimension, and the unit to print it in."""
+
+    value: Any
+    dim: Dim | None = None
+    unit: Unit | None = None
+
+
+@attrs.frozen
+class Comparison:
+    """``subject op required``: what was found, what is required, and how far apart."""
+
+    subject: Label
+    op: str
+    actual: Amount | None
+    required: Amount
+    gap: Amount | None = None
+    share: tuple[Any, Label, Amount] | None = None  # (ratio, base label, base amount)
+    minimum: int | None = None  # the least whole count that satisfies a share of a count
+    note: str | None = None  # why the values could not be compared, when they could not
+
+
+@attrs.frozen
+class Membership:
+    """``subject in {…}`` / ``subject includes all of {…}``."""
+
+    subject: Label
+    quantifier: str  # "in", "not in", "all", "any"
+    actual: Any
+    expected: frozenset[Any]
+    lacking: frozenset[Any] = frozenset()
+
+
+@attrs.frozen
+class Elapsed:
+    """``time since start op duration`` counted per 民法典 第二百零一–二百零二条."""
+
+    subject: Label
+    op: str
+    start: date | None
+    duration: Amount
+    period_end: date | None
+    as_of: date
+    clamped: bool
+    days_short: int | None
+
+
+@attrs.frozen
+class JudgementAsked:
+    key: str
+    question: Label
+    given: bool | None
+
+
+@attrs.frozen
+class Missing:
+    """A fact whose absence left a condition unknown."""
+
+    path: str
+    label: Label
+
+
+@attrs.frozen
+class Pending:
+    """A reviewer's judgement that has not been given."""
+
+    key: str
+    question: Label
+
+
+Detail = Comparison | Membership | Elapsed | JudgementAsked | None
+
+
+@attrs.frozen
+class Trace:
+    """One node of an explanation tree."""
+
+    kind: str
+    outcome: Truth
+    condition: str
+    children: tuple[Trace, ...] = ()
+    name: str | None = None
+    label: Label | None = None
+    citations: tuple[CheckedCitation, ...] = ()
+    notes: tuple[CheckedNote, ...] = ()
+    detail: Detail = None
+    missing: tuple[Missing, ...] = ()
+    pending: tuple[Pending, ...] = ()
+
+    @property
+    def is_rule(self) -> bool:
+        """Rules and named branches are what a case officer reads out."""
+        return self.kind in ("criterion", "decision", "branch")
+
+
+OUTCOME_WORDS: dict[str, dict[Truth, str]] = {
+    "criterion": {Truth.MET: "met", Truth.NOT_MET: "not_met", Truth.UNKNOWN: "unknown",
+                  Truth.AWAITING: "awaiting_judgement"},
+    "decision": {Truth.MET: "eligible", Truth.NOT_MET: "ineligible",
+                 Truth.UNKNOWN: "undetermined", Truth.AWAITING: "undetermined"},
+}
+"""The outcome vocabulary of the public API (spec/api.md), by the kind of rule."""
+
+
+def outcome_word(kind: str, truth: Truth) -> str:
+    """The public word for an outcome of a rule of ``kind``."""
+    return OUTCOME_WORDS.get(kind, OUTCOME_WORDS["criterion"])[truth]
+
+
+
+def decisive_children(node: Trace) -> Iterator[Trace]:
+    """The children whose outcome decided ``node``'s outcome.
+
+    For an and-like node that is not met, the parts not met; for an or-like node that
+    is met, the parts met; for an undetermined node, the undetermined parts; otherwise
+    every part. An implication counts as ``not condition or consequence``.
+    """
+    outcome = node.outcome
+    if node.kind == "implies":
+        condition, consequence = node.children
+        flipped = {Truth.MET: Truth.NOT_MET, Truth.NOT_MET: Truth.MET}
+        pairs = [(condition, flipped.get(condition.outcome, condition.outcome)),
+                 (consequence, consequence.outcome)]
+        yield from _decisive_or(outcome, pairs)
+        return
+    pairs = [(child, child.outcome) for child in node.children]
+    if node.kind == "not":
+        yield from node.children
+    elif node.kind in ("or", "any"):
+        yield from _decisive_or(outcome, pairs)
+    else:
+        yield from _decisive_and(outcome, pairs)
+
+
+def _decisive_and(outcome: Truth, pairs: list[tuple[Trace, Truth]]) -> Iterator[Trace]:
+    for child, value in pairs:
+        if outcome is Truth.MET or value is outcome or (
+                not outcome.settled and not value.settled):
+            yield child
+
+
+def _decisive_or(outcome: Truth, pairs: list[tuple[Trace, Truth]]) -> Iterator[Trace]:
+    for child, value in pairs:
+        if outcome is Truth.NOT_MET or value is outcome or (
+                not outcome.settled and not value.settled):
+            yield child
+
+
+def walk_decisive(root: Trace) -> Iterator[Trace]:
+    """Every node on a decisive path from ``root`` (``root`` included), depth first."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(decisive_children(node))))
