@@ -81,8 +81,11 @@ def number_from_data(value: object) -> Decimal:
         assert isinstance(exponent, int)  # finite, checked above
         if sign:
             raise NumberError(f"{value} is negative")
-        if len(digits) > MAX_DIGITS or abs(exponent) > MAX_DIGITS:
-            raise NumberError(f"{_clip(str(value))} is out of range")
+        # Written out in full it must read back through parse_number: at most
+        # MAX_DIGITS digits, counting the zeros an exponent stands for.
+        written = max(len(digits), len(digits) + exponent, -exponent)
+        if written > MAX_DIGITS:
+            raise NumberError(f"{_clip(str(value))} has more than {MAX_DIGITS} digits")
         return value
     if isinstance(value, str):
         return parse_number(value)
@@ -204,7 +207,11 @@ def format_quantity(value: Value | int, dim: Dim | None, unit: Unit | None, lang
     assert shown is not None
     magnitude = as_fraction(value) / as_fraction(shown.factor)
     name = shown.zh if lang == "zh" else shown.en
-    return f"{format_decimal(magnitude)} {name}"
+    number = format_decimal(magnitude)
+    if lang == "en" and dim is Dim.MONEY and "/" not in number:
+        whole, _, fraction = number.partition(".")
+        number = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    return f"{number} {name}"
 
 
 def _format_duration(value: Duration, unit: Unit | None, lang: str) -> str:

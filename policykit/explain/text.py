@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from policykit.explain.words import (
     MARKS,
+    article_en,
     format_amount,
     format_ratio,
     format_set,
@@ -29,7 +30,7 @@ from policykit.trace import (
 __all__ = ["render_text"]
 
 _REQUIRED = {
-    "zh": {">=": "{x}(含)以上", ">": "超过 {x}", "<=": "{x}(含)以下", "<": "不满 {x}",
+    "zh": {">=": " {x}(含)以上", ">": "超过 {x}", "<=": " {x}(含)以下", "<": "不满 {x}",
            "==": "为 {x}", "!=": "不为 {x}"},
     "en": {">=": "{x} or more", ">": "more than {x}", "<=": "{x} or less",
            "<": "less than {x}", "==": "{x}", "!=": "other than {x}"},
@@ -50,13 +51,13 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     lines.append(f"依据：《{source}》{issuer} {issued}".rstrip() if zh else
                  f"Source: {source}, {issuer} {issued}".rstrip(" ,"))
     lines.append(f"评估日：{as_of.isoformat()}" if zh else f"As of: {as_of.isoformat()}")
-    word = _word(root)
+    word = outcome_text(_word(root), lang)
     rule_label = label_text(root.label, lang)
-    lines.append(f"结论（{rule_label}）：{outcome_text(word, lang)}" if zh else
-                 f"Outcome ({rule_label}): {outcome_text(word, lang)}")
+    lines.append(f"结论：{word}（{rule_label}{_cites(root.citations, lang, info)}）" if zh else
+                 f"Outcome: {word} ({rule_label}{_cites(root.citations, lang, info)})")
     lines.append("")
     for child in root.children:
-        _render(child, lines, 0, lang, info)
+        _render(child, lines, 0, lang, info, decisive)
     _owed(lines, root, lang, missing, pending, unresolved)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -65,8 +66,19 @@ def _word(node: Trace) -> str:
     return outcome_word(node.kind if node.kind == "decision" else "criterion", node.outcome)
 
 
-def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo) -> None:
+def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
+            decisive: set[int]) -> None:
     indent = "  " * depth
+    if node.kind == "any" and node.outcome is Truth.MET:
+        # Another way is met: the ways not taken are listed, not explained.
+        for child in node.children:
+            if id(child) in decisive or child.outcome is Truth.MET:
+                _render(child, lines, depth, lang, info, decisive)
+            else:
+                label = label_text(child.label, lang) or child.name or child.condition
+                lines.append(f"{indent}· {label}：无需（另一途径已满足）" if lang == "zh" else
+                             f"{indent}· {label}: not needed (another way is met)")
+        return
     if node.is_rule:
         mark = MARKS[node.outcome]
         label = label_text(node.label, lang) or (node.name or "")
@@ -77,13 +89,13 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
             head += "（其一）" if lang == "zh" else " (one way)"
         lines.append(f"{head}：{word}{cites}" if lang == "zh" else f"{head}: {word}{cites}")
         for child in node.children:
-            _render(child, lines, depth + 1, lang, info)
+            _render(child, lines, depth + 1, lang, info, decisive)
         return
     detail = _detail(node, lang)
     if detail:
         lines.append(f"{indent}{MARKS[node.outcome]} {detail}")
     for child in node.children:
-        _render(child, lines, depth if not detail else depth + 1, lang, info)
+        _render(child, lines, depth if not detail else depth + 1, lang, info, decisive)
 
 
 def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) -> str:
@@ -92,7 +104,7 @@ def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) 
         instrument = "" if c.instrument == info.source.zh else f"《{c.instrument}》"
         quote = f"「{c.quote}」" if c.quote else ""
         parts.append(f"{instrument}{c.article}{quote}" if lang == "zh" else
-                     f"{instrument}art. {c.article}{(' ' + quote) if quote else ''}")
+                     f"{instrument}{article_en(c.article)}{(' ' + quote) if quote else ''}")
     if not parts:
         return ""
     return f" —— {'；'.join(parts)}" if lang == "zh" else f" — {'; '.join(parts)}"
@@ -134,21 +146,21 @@ def _comparison(c: Comparison, lang: str, node: Trace) -> str:
             bound = (f"{base} 的{share}{'以上' if c.op == '>=' else ''}，即至少 {c.minimum}"
                      if zh else f"{share} of {base} ({_op_en(c.op)}), i.e. at least {c.minimum}")
         else:
-            bound = (f"{base} 的 {share}，即 {_REQUIRED[lang][c.op].format(x=required)}"
+            bound = (f"{base} 的 {share}，即{_REQUIRED[lang][c.op].format(x=required)}"
                      if zh else f"{share} of {base}, i.e. "
                      f"{_REQUIRED[lang][c.op].format(x=required)}")
         requirement = bound
     else:
         requirement = _REQUIRED[lang][c.op].format(x=required)
     if c.actual is None:
-        return (f"{subject}：未提供，要求 {requirement}" if zh else
+        return (f"{subject}：未提供，要求{requirement}" if zh else
                 f"{subject}: not given; required {requirement}")
     if c.note == "months_vs_days":
         return (f"{subject} {actual}，以天计，无法与以月计的要求（{requirement}）比较；"
                 "请以月或年填写" if zh else
                 f"{subject} {actual} is counted in days and cannot be compared with "
                 f"{requirement}, which counts months; give it in months or years")
-    text = (f"{subject} {actual}，要求 {requirement}" if zh else
+    text = (f"{subject} {actual}，要求{requirement}" if zh else
             f"{subject} {actual}; required {requirement}")
     if c.gap is not None:
         gap = format_amount(c.gap, lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from enum import Enum
@@ -14,7 +15,14 @@ from policykit.quantities import format_decimal, format_quantity
 from policykit.stdlib.units import Dim
 from policykit.trace import Amount, Truth
 
-__all__ = ["RULE_WORDS", "format_amount", "format_ratio", "format_value", "outcome_text"]
+__all__ = [
+    "RULE_WORDS",
+    "article_en",
+    "format_amount",
+    "format_ratio",
+    "format_value",
+    "outcome_text",
+]
 
 RULE_WORDS: dict[str, dict[str, str]] = {
     "zh": {
@@ -104,3 +112,35 @@ def label_text(label: Label | None, lang: str) -> str:
     if label is None:
         return ""
     return label.text(lang)
+
+
+_CN_NUMBER = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+_ARTICLE = re.compile(r"第([零一二三四五六七八九十百]+)条((?:[(（][一二三四五六七八九十]+[)）])*)")
+
+
+def chinese_number(text: str) -> int | None:
+    """一 → 1, 十四 → 14, 二十二 → 22, 一百零一 → 101; None for anything else."""
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_NUMBER:
+            current = _CN_NUMBER[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def article_en(article: str) -> str:
+    """``第五条(一)`` → ``Art. 5(1) [第五条(一)]``; other citations are kept as written."""
+    match = _ARTICLE.fullmatch(article.strip())
+    if match is None:
+        return article
+    number = chinese_number(match.group(1))
+    items = re.findall(r"[(（]([一二三四五六七八九十]+)[)）]", match.group(2))
+    subs = "".join(f"({chinese_number(i)})" for i in items)
+    return f"Art. {number}{subs} [{article}]"

@@ -1,0 +1,221 @@
+"""Policy tests: YAML cases next to each policy, run by ``policykit test`` and pytest.
+
+A suite file ``NAME.tests.yaml`` beside ``NAME.policy``::
+
+    policy: recognition.policy          # a path beside this file, or a bundled id
+    base: recognition.example.yaml      # a record file beside this one, or a mapping
+    cases:
+      - name: area just under 500 m2
+        why: 第五条(一) 500平方米(含)以上; 499.9 < 500, short by 500 - 499.9 = 0.1
+        as_of: 2016-09-01
+        set: {area: 499.9 m2}           # dotted paths replaced in the base record
+        unset: [seed_fund]              # dotted paths removed from it
+        rule: area                      # optional: a rule other than the main one
+        expect:
+          outcome: not_met
+          rules: {funding: met}         # other rules on the same record
+          missing: [space.seed_fund]    # exactly these, in any order
+          pending: []
+          unresolved: [listed_with_deng]
+          explain: {zh: ["差 0.1 平方米"], en: ["short by 0.1 m2"]}
+
+Every expected value is written by hand from the source text, with the arithmetic in
+``why``; the runner only compares.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from policykit.api import Policy, UnknownPolicy, bundled, load
+from policykit.errors import PolicyError, RecordError
+from policykit.records import load_data
+
+__all__ = ["Case", "CaseFailure", "Suite", "discover", "load_suite", "run_case", "run_paths"]
+
+SUITE_SUFFIX = ".tests.yaml"
+
+
+class SuiteError(Exception):
+    """A suite file that cannot be read; the message names the file and what is wrong."""
+
+
+@attrs.frozen
+class Case:
+    name: str
+    why: str
+    as_of: date
+    record: Any
+    rule: str | None
+    expect: dict[str, Any]
+
+
+@attrs.frozen
+class Suite:
+    path: Path
+    policy: Policy
+    cases: tuple[Case, ...]
+
+
+@attrs.frozen
+class CaseFailure:
+    case: str
+    problems: tuple[str, ...]
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Suite files under the given files and folders, sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(path.rglob(f"*{SUITE_SUFFIX}"))
+        elif path.name.endswith(SUITE_SUFFIX):
+            found.add(path)
+        elif path.suffix == ".policy":
+            sibling = path.with_name(path.name[: -len(".policy")] + SUITE_SUFFIX)
+            if sibling.exists():
+                found.add(sibling)
+    return sorted(found)
+
+
+def load_suite(path: Path) -> Suite:
+    try:
+        data = load_data(path.read_text("utf-8"), "yaml")
+    except (OSError, RecordError) as err:
+        raise SuiteError(f"{path}: {err}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise SuiteError(f"{path}: a suite is a mapping with `policy`, `base` and `cases`")
+    policy = _policy(path, data.get("policy"))
+    base = _base(path, data.get("base"))
+    cases = tuple(_case(path, i, raw, base) for i, raw in enumerate(data["cases"]))
+    return Suite(path, policy, cases)
+
+
+def _policy(path: Path, ref: object) -> Policy:
+    if not isinstance(ref, str):
+        raise SuiteError(f"{path}: `policy` names a .policy file or a bundled id")
+    beside = path.parent / ref
+    try:
+        if ref.endswith(".policy"):
+            return load(beside)
+        return bundled(ref)
+    except (PolicyError, UnknownPolicy) as err:
+        raise SuiteError(f"{path}: the policy {ref!r} does not load:\n{err}") from None
+
+
+def _base(path: Path, ref: object) -> dict[str, Any]:
+    if ref is None:
+        return {}
+    if isinstance(ref, dict):
+        return ref
+    if isinstance(ref, str):
+        file = path.parent / ref
+        try:
+            data = load_data(file.read_text("utf-8"), "json" if ref.endswith(".json") else "yaml")
+        except (OSError, RecordError) as err:
+            raise SuiteError(f"{path}: the base record {ref!r} does not load: {err}") from None
+        if isinstance(data, dict):
+            return data
+    raise SuiteError(f"{path}: `base` is a record file beside the suite, or a mapping")
+
+
+def _case(path: Path, index: int, raw: object, base: dict[str, Any]) -> Case:
+    where = f"{path}: case {index + 1}"
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        raise SuiteError(f"{where}: a case is a mapping with a `name`")
+    where = f"{path}: case {raw['name']!r}"
+    if not isinstance(raw.get("expect"), dict):
+        raise SuiteError(f"{where}: `expect` is missing")
+    as_of = raw.get("as_of")
+    if isinstance(as_of, str):
+        try:
+            as_of = date.fromisoformat(as_of)
+        except ValueError:
+            raise SuiteError(f"{where}: `as_of` is not a date: {as_of!r}") from None
+    if not isinstance(as_of, date):
+        raise SuiteError(f"{where}: `as_of` (YYYY-MM-DD) is required")
+    record = raw["record"] if "record" in raw else _patched(base, raw, where)
+    rule = raw.get("rule")
+    return Case(raw["name"], str(raw.get("why", "")), as_of, record,
+                rule if isinstance(rule, str) else None, raw["expect"])
+
+
+def _patched(base: dict[str, Any], raw: dict[str, Any], where: str) -> dict[str, Any]:
+    record = copy.deepcopy(base)
+    for dotted, value in (raw.get("set") or {}).items():
+        *parents, last = str(dotted).split(".")
+        _container(record, parents, where)[last] = value
+    for dotted in raw.get("unset") or []:
+        *parents, last = str(dotted).split(".")
+        container = _container(record, parents, where)
+        if last not in container:
+            raise SuiteError(f"{where}: cannot unset {dotted!r}: it is not in the record")
+        del container[last]
+    return record
+
+
+def _container(record: dict[str, Any], parents: list[str], where: str) -> dict[str, Any]:
+    node = record
+    for name in parents:
+        child = node.setdefault(name, {})
+        if not isinstance(child, dict):
+            raise SuiteError(f"{where}: {name!r} is not a mapping")
+        node = child
+    return node
+
+
+def run_case(suite: Suite, case: Case) -> tuple[str, ...]:
+    """The ways ``case`` fails (empty when it passes)."""
+    problems: list[str] = []
+    expect = case.expect
+    try:
+        result = suite.policy.evaluate(case.record, as_of=case.as_of, rule=case.rule)
+    except RecordError as err:
+        wanted = expect.get("record_error")
+        if wanted is not None and str(wanted) in str(err):
+            return ()
+        return (f"the record was refused: {err}",)
+    if "record_error" in expect:
+        problems.append("expected the record to be refused, but it was accepted")
+    _equal(problems, "outcome", expect.get("outcome"), result.outcome)
+    for key, actual in (("missing", result.missing), ("pending", result.pending),
+                        ("unresolved", tuple(n.name for n in result.unresolved))):
+        if key in expect:
+            _equal(problems, key, sorted(expect[key] or []), sorted(actual))
+    for rule, outcome in (expect.get("rules") or {}).items():
+        other = suite.policy.evaluate(case.record, as_of=case.as_of, rule=str(rule))
+        _equal(problems, f"rule {rule}", outcome, other.outcome)
+    for lang, fragments in (expect.get("explain") or {}).items():
+        text = result.explain(lang=str(lang))
+        problems.extend(
+            f"the {lang} explanation lacks {fragment!r}:\n{_indent(text)}"
+            for fragment in fragments if str(fragment) not in text
+        )
+    return tuple(problems)
+
+
+def _equal(problems: list[str], what: str, expected: object, actual: object) -> None:
+    if expected is not None and expected != actual:
+        problems.append(f"{what}: expected {expected!r}, got {actual!r}")
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def run_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, str, tuple[str, ...]]]:
+    """Run every case of every suite: (suite file, case name, problems)."""
+    for path in discover(paths):
+        try:
+            suite = load_suite(path)
+        except SuiteError as err:
+            yield path, "<suite>", (str(err),)
+            continue
+        for case in suite.cases:
+            yield path, case.name, run_case(suite, case)
