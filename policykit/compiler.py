@@ -561,7 +561,7 @@ def _comparison(left: p.TExpr, op: str, right: p.TExpr, a: Any, b: Any, outcome:
         if isinstance(right.type, IntT) and b is not MISSING:
             minimum = _least_count(op, b)
     actual = None if a is MISSING else _amount(left, a)
-    required_amount = _amount(required_unit_expr, b)
+    required_amount = _amount(required_unit_expr, None if b is MISSING else b)
     if actual is not None and required_unit_expr is not right:
         required_amount = attrs.evolve(required_amount, unit=actual.unit)
     if actual is not None and isinstance(right, p.TConst):

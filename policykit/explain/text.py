@@ -238,7 +238,7 @@ def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
           pending: Sequence[str], unresolved: Sequence[CheckedNote]) -> None:
     zh = lang == "zh"
     if missing:
-        labels = _missing_labels(root)
+        labels = _missing_labels(root, lang)
         lines.append("")
         lines.append("需补充的事实：" if zh else "Facts to supply:")
         lines.extend(f"  - {path}（{labels.get(path, '')}）" if zh else
@@ -263,13 +263,13 @@ def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
                              f"    Applied: {note.prevails.text(lang)}")
 
 
-def _missing_labels(root: Trace) -> dict[str, str]:
+def _missing_labels(root: Trace, lang: str) -> dict[str, str]:
     labels: dict[str, str] = {}
     stack = [root]
     while stack:
         node = stack.pop()
         for m in node.missing:
-            labels.setdefault(m.path, m.label.zh)
+            labels.setdefault(m.path, m.label.text(lang))
         stack.extend(node.children)
     return labels
 

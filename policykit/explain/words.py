@@ -100,7 +100,7 @@ def format_amount(amount: Amount | None, lang: str) -> str:
     if amount is None:
         return "未提供" if lang == "zh" else "not given"
     if amount.value is None:
-        return "—"
+        return "（未提供）" if lang == "zh" else "(not given)"
     if amount.dim is not None:
         if amount.dim is Dim.RATIO:
             return format_ratio(Fraction(amount.value), lang)
