@@ -184,9 +184,12 @@ class _Compiler:
 
         def explain(ctx: Ctx) -> t.Trace:
             body = explain_body(ctx)
-            return t.Trace(kind, body.outcome, rule.body.text if hasattr(rule.body, "text")
-                           else "", (body,), name=name, label=label, citations=citations,
-                           notes=notes)
+            # A rule that combines parts lists the parts as its own children.
+            junction = body.kind in ("all", "any", "and", "or")
+            return t.Trace(kind, body.outcome, rule.body.text,
+                           body.children if junction else (body,), name=name, label=label,
+                           citations=citations, notes=notes,
+                           combine=body.kind if junction else None)
 
         return CompiledRule(name, kind, label, citations, notes, decide, explain)
 

@@ -58,7 +58,7 @@ def _lark() -> Lark:
     return Lark(
         grammar,
         parser="lalr",
-        lexer="contextual",
+        lexer="basic",
         propagate_positions=True,
         maybe_placeholders=True,
         strict=True,

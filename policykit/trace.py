@@ -137,6 +137,7 @@ class Trace:
     detail: Detail = None
     missing: tuple[Missing, ...] = ()
     pending: tuple[Pending, ...] = ()
+    combine: str | None = None  # a rule whose body is `all of`/`any of`/`and`/`or`
 
     @property
     def is_rule(self) -> bool:
@@ -177,7 +178,7 @@ def decisive_children(node: Trace) -> Iterator[Trace]:
     pairs = [(child, child.outcome) for child in node.children]
     if node.kind == "not":
         yield from node.children
-    elif node.kind in ("or", "any"):
+    elif node.kind in ("or", "any") or node.combine in ("or", "any"):
         yield from _decisive_or(outcome, pairs)
     else:
         yield from _decisive_and(outcome, pairs)

@@ -71,6 +71,8 @@ def _node(node: Trace) -> dict[str, Any]:
                                 node.outcome),
         "condition": node.condition,
     }
+    if node.combine is not None:
+        data["combine"] = node.combine
     if node.name is not None:
         data["name"] = node.name
     if node.label is not None:
@@ -143,6 +145,8 @@ def _amount(amount: Amount | None) -> dict[str, Any] | None:
     elif amount.dim is not None:
         plain = format_decimal(value)
         unit = {"area": "m2", "money": "CNY", "ratio": None}.get(amount.dim.value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        plain = str(value)  # every amount's value is an exact decimal string
     else:
         plain = _plain(value)
     return {"value": plain, "unit": unit, "zh": format_amount(amount, "zh"),

@@ -69,16 +69,6 @@ def _word(node: Trace) -> str:
 def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
             decisive: set[int]) -> None:
     indent = "  " * depth
-    if node.kind == "any" and node.outcome is Truth.MET:
-        # Another way is met: the ways not taken are listed, not explained.
-        for child in node.children:
-            if id(child) in decisive or child.outcome is Truth.MET:
-                _render(child, lines, depth, lang, info, decisive)
-            else:
-                label = label_text(child.label, lang) or child.name or child.condition
-                lines.append(f"{indent}· {label}：无需（另一途径已满足）" if lang == "zh" else
-                             f"{indent}· {label}: not needed (another way is met)")
-        return
     if node.is_rule:
         mark = MARKS[node.outcome]
         label = label_text(node.label, lang) or (node.name or "")
@@ -88,14 +78,25 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
         if node.kind == "branch":
             head += "（其一）" if lang == "zh" else " (one way)"
         lines.append(f"{head}：{word}{cites}" if lang == "zh" else f"{head}: {word}{cites}")
-        for child in node.children:
-            _render(child, lines, depth + 1, lang, info, decisive)
+        _render_children(node, lines, depth + 1, lang, info, decisive)
         return
     detail = _detail(node, lang)
     if detail:
         lines.append(f"{indent}{MARKS[node.outcome]} {detail}")
+    _render_children(node, lines, depth + 1 if detail else depth, lang, info, decisive)
+
+
+def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
+                     decisive: set[int]) -> None:
+    either = node.kind == "any" or node.combine == "any"
     for child in node.children:
-        _render(child, lines, depth if not detail else depth + 1, lang, info, decisive)
+        if either and node.outcome is Truth.MET and child.outcome is not Truth.MET:
+            # Another way is met: the ways not taken are listed, not explained.
+            label = label_text(child.label, lang) or child.name or child.condition
+            lines.append(f"{'  ' * depth}· {label}：无需（另一途径已满足）" if lang == "zh"
+                         else f"{'  ' * depth}· {label}: not needed (another way is met)")
+        else:
+            _render(child, lines, depth, lang, info, decisive)
 
 
 def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) -> str:

@@ -1,0 +1,280 @@
+"""Evaluation semantics through the public API: outcomes, missing facts, judgements,
+exact arithmetic, records as attrs instances or plain data, and the explanation data."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import policykit
+from policykit.calendar import Duration
+from policykit.records import LegalForm, MakerSpace, Organization, Premises
+
+HEADER = """policy t.x title "测试" en "Test" source "测试办法" issued 2016-06-01 by "某厅"
+subject space: MakerSpace judgements from space.operator.assessments
+"""
+
+AS_OF = date(2016, 9, 1)
+
+
+def policy(body: str) -> policykit.Policy:
+    return policykit.loads(HEADER + body)
+
+
+# ---------------------------------------------------------------- three-valued logic
+
+LOGIC = policy("""
+criterion big cites "一" = space.area >= 500 m2
+criterion many cites "二" = space.teams >= 10
+criterion ok cites "三" = judged "好吗"
+decision all_three = all of (big, many, ok)
+decision any_three = any of (big, many, ok)
+""")
+
+
+@pytest.mark.parametrize(
+    ("record", "all_outcome", "any_outcome"),
+    [
+        # area 400 < 500 fails; teams absent; judgement absent.
+        ({"area": 400}, "ineligible", "undetermined"),
+        # area 600 >= 500 meets; the rest absent: any is met at once.
+        ({"area": 600}, "undetermined", "eligible"),
+        # everything met.
+        ({"area": 600, "teams": 10, "operator": {"assessments": {"ok": True}}},
+         "eligible", "eligible"),
+        # everything not met.
+        ({"area": 1, "teams": 1, "operator": {"assessments": {"ok": False}}},
+         "ineligible", "ineligible"),
+    ],
+)
+def test_all_of_and_any_of(record: dict[str, Any], all_outcome: str, any_outcome: str) -> None:
+    assert LOGIC.evaluate(record, as_of=AS_OF, rule="all_three").outcome == all_outcome
+    assert LOGIC.evaluate(record, as_of=AS_OF, rule="any_three").outcome == any_outcome
+
+
+def test_undetermined_lists_exactly_the_missing_facts_and_pending_judgements() -> None:
+    # area 600 meets; teams absent -> missing; judgement absent -> pending.
+    result = LOGIC.evaluate({"area": 600}, as_of=AS_OF, rule="all_three")
+    assert result.outcome == "undetermined"
+    assert result.missing == ("space.teams",)
+    assert result.pending == ("ok",)
+
+
+def test_settled_results_list_nothing_missing() -> None:
+    # area 400 fails: the decision is settled whatever teams and the judgement are.
+    result = LOGIC.evaluate({"area": 400}, as_of=AS_OF, rule="all_three")
+    assert (result.missing, result.pending) == ((), ())
+
+
+def test_criterion_outcome_words() -> None:
+    assert LOGIC.evaluate({"area": 500}, as_of=AS_OF, rule="big").outcome == "met"
+    assert LOGIC.evaluate({"area": 499}, as_of=AS_OF, rule="big").outcome == "not_met"
+    assert LOGIC.evaluate({}, as_of=AS_OF, rule="big").outcome == "unknown"
+    assert LOGIC.evaluate({}, as_of=AS_OF, rule="ok").outcome == "awaiting_judgement"
+
+
+def test_not_and_implies() -> None:
+    p = policy("""
+criterion owned cites "一" = not (space.premises == leased)
+criterion lease cites "二" = space.premises == leased implies space.lease_term >= 3 years
+""")
+    assert p.evaluate({"premises": "owned"}, as_of=AS_OF, rule="owned").outcome == "met"
+    assert p.evaluate({"premises": "leased"}, as_of=AS_OF, rule="owned").outcome == "not_met"
+    assert p.evaluate({}, as_of=AS_OF, rule="owned").outcome == "unknown"
+    # Owned premises: the implication holds whatever the lease term.
+    assert p.evaluate({"premises": "owned"}, as_of=AS_OF, rule="lease").outcome == "met"
+    # Premises unknown but lease term 5 years: the consequence holds, so it is met.
+    assert p.evaluate({"lease_term": "5 years"}, as_of=AS_OF, rule="lease").outcome == "met"
+    # Premises unknown, lease 1 year: undetermined, and only premises is missing.
+    result = p.evaluate({"lease_term": "1 year"}, as_of=AS_OF, rule="lease")
+    assert result.outcome == "unknown"
+    assert result.missing == ("space.premises",)
+
+
+# ---------------------------------------------------------------- exact arithmetic
+
+def test_floats_in_plain_data_are_read_from_their_decimal_string() -> None:
+    # 514.2 x 30% = 154.26 exactly; as binary floats 514.2 * 0.3 = 154.26000000000002.
+    p = policy('criterion share cites "一" = space.public_area >= 30% of space.area\n')
+    result = p.evaluate({"area": 514.2, "public_area": 154.26}, as_of=AS_OF)
+    assert result.outcome == "met"
+    # 154.25 is 0.01 short of 154.26.
+    short = p.evaluate({"area": 514.2, "public_area": 154.25}, as_of=AS_OF)
+    assert short.outcome == "not_met"
+    gap = short.to_dict()["tree"]["children"][0]["comparison"]["gap"]
+    assert gap["value"] == "0.01"
+    assert gap["unit"] == "m2"
+
+
+@pytest.mark.parametrize(
+    ("members", "needed"),
+    # 2/3 of 7 = 4.67 -> 5; of 12 = 8; of 30 = 20; of 1 = 0.67 -> 1.
+    [(7, 5), (12, 8), (30, 20), (1, 1)],
+)
+def test_share_of_a_count_is_exact(members: int, needed: int) -> None:
+    p = policykit.loads(
+        'policy v.x title "表决" source "章程" issued 2016-01-01 by "联盟" subject b: Ballot\n'
+        'criterion dissolve cites "第十九条" quote "三分之二以上" = b.yes >= 2/3 of b.members\n'
+    )
+    base = {"members": members, "no": 0, "abstain": 0}
+    assert p.evaluate({**base, "yes": needed}, as_of=AS_OF).outcome == "met"
+    below = p.evaluate({**base, "yes": needed - 1}, as_of=AS_OF)
+    assert below.outcome == "not_met"
+    comparison = below.to_dict()["tree"]["children"][0]["comparison"]
+    assert comparison["minimum"] == needed
+    assert comparison["gap"]["value"] == "1"
+
+
+def test_months_against_days_is_unknown_not_guessed() -> None:
+    # 180 days cannot be compared with 6 months without a start date: not decided.
+    p = policy('criterion free cites "六" = space.free_residency >= 6 months\n')
+    result = p.evaluate({"free_residency": "180 days"}, as_of=AS_OF)
+    assert result.outcome == "unknown"
+    assert result.missing == ("space.free_residency",)
+    assert "以天计" in result.explain("zh")
+
+
+def test_time_since_counts_per_civil_code() -> None:
+    # 2016-08-31 + 6 months: February 2017 has no 31st, so the period ends 2017-02-28.
+    p = policy('criterion half cites "一" = time since space.established_on >= 半年\n')
+    record = {"established_on": "2016-08-31"}
+    assert p.evaluate(record, as_of=date(2017, 2, 27)).outcome == "not_met"
+    assert p.evaluate(record, as_of=date(2017, 2, 28)).outcome == "met"
+    data = p.evaluate(record, as_of=date(2017, 2, 27)).to_dict()
+    elapsed = data["tree"]["children"][0]["elapsed"]
+    assert elapsed["period_end"] == "2017-02-28"
+    assert elapsed["month_end_rule"] is True
+    assert elapsed["days_short"] == 1
+
+
+def test_more_than_is_exclusive() -> None:
+    # 超过20人: 20 is not more than 20; 21 is.
+    p = policy('criterion mentors cites "一" quote "超过20人" = space.mentors > 20\n')
+    assert p.evaluate({"mentors": 20}, as_of=AS_OF).outcome == "not_met"
+    assert p.evaluate({"mentors": 21}, as_of=AS_OF).outcome == "met"
+    # 20 needs one more to exceed 20.
+    gap = p.evaluate({"mentors": 20}, as_of=AS_OF).to_dict()["tree"]["children"][0]
+    assert gap["comparison"]["gap"]["value"] == "1"
+
+
+# ---------------------------------------------------------------- records
+
+def test_attrs_records_and_plain_data_agree() -> None:
+    recognition = policykit.bundled("hunan.recognition")
+    plain = {"area": "499.9 m2", "premises": "leased", "lease_term": "3 years",
+             "operator": {"registered_province": "湖南", "legal_form": "legal_person"}}
+    record = MakerSpace(
+        area=Decimal("499.9"), premises=Premises.leased, lease_term=Duration(months=36),
+        operator=Organization(registered_province="湖南", legal_form=LegalForm.legal_person),
+    )
+    a = recognition.evaluate(plain, as_of=AS_OF)
+    b = recognition.evaluate(record, as_of=AS_OF)
+    assert a.outcome == b.outcome == "ineligible"
+    assert a.to_dict() == b.to_dict()
+
+
+def test_a_record_of_the_wrong_shape_names_the_field() -> None:
+    recognition = policykit.bundled("hunan.recognition")
+    with pytest.raises(policykit.RecordError) as err:
+        recognition.evaluate({"area": "big", "teams": True}, as_of=AS_OF)
+    paths = [p.path for p in err.value.problems]
+    assert paths == ["space.area", "space.teams"]
+    assert 'space.area: expected an area such as "500 m2"' in str(err.value)
+
+
+def test_the_callers_record_is_not_mutated() -> None:
+    record = {"area": 514.2, "services": ["ip", "finance"], "operator": {"assessments": {}}}
+    before = copy.deepcopy(record)
+    policykit.bundled("hunan.recognition").evaluate(record, as_of=AS_OF).explain("en")
+    assert record == before
+
+
+def test_as_of_is_required_and_must_be_a_date() -> None:
+    recognition = policykit.bundled("hunan.recognition")
+    with pytest.raises(TypeError):
+        recognition.evaluate({}, as_of="2016-09-01")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        recognition.evaluate({})  # type: ignore[call-arg]
+
+
+def test_an_unknown_rule_is_refused_with_a_suggestion() -> None:
+    with pytest.raises(KeyError, match="did you mean 'area'"):
+        policykit.bundled("hunan.recognition").evaluate({}, as_of=AS_OF, rule="aera")
+
+
+# ---------------------------------------------------------------- explanation data
+
+def test_to_dict_is_json_ready_and_carries_citations() -> None:
+    result = policykit.bundled("hunan.recognition").evaluate({"area": "480 m2"}, as_of=AS_OF)
+    data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert data["outcome"] == "ineligible"
+    area = next(n for n in data["tree"]["children"] if n.get("name") == "area")
+    assert area["outcome"] == "not_met"
+    assert area["citations"] == [{"instrument": "湖南省促进众创空间发展与管理办法(试行)",
+                                  "article": "第五条(一)",
+                                  "quote": "众创空间面积在500平方米(含)以上"}]
+    comparison = area["children"][0]["comparison"]
+    # 500 - 480 = 20 m2.
+    assert comparison["actual"]["zh"] == "480 平方米"
+    assert comparison["required"]["en"] == "500 m2"
+    assert comparison["gap"] == {"value": "20", "unit": "m2", "zh": "20 平方米", "en": "20 m2"}
+
+
+def test_explain_rejects_an_unknown_language() -> None:
+    result = policykit.bundled("hunan.recognition").evaluate({}, as_of=AS_OF)
+    with pytest.raises(ValueError, match="lang"):
+        result.explain(lang="fr")
+
+
+# ------------------------------------------------ the fast path agrees with the trace
+
+_amounts = st.one_of(st.none(), st.decimals(min_value=0, max_value=2000, places=2))
+_counts = st.one_of(st.none(), st.integers(min_value=0, max_value=30))
+_flags = st.one_of(st.none(), st.booleans())
+
+
+@st.composite
+def maker_spaces(draw: st.DrawFn) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "area": draw(_amounts), "public_area": draw(_amounts), "teams": draw(_counts),
+        "mentors": draw(_counts), "staff": draw(_counts),
+        "seed_fund": draw(st.one_of(st.none(), st.integers(0, 3_000_000))),
+        "investor_partners": draw(_counts), "successful_investments": draw(_counts),
+        "premises": draw(st.sampled_from([None, "owned", "leased"])),
+        "lease_term": draw(st.one_of(st.none(), st.integers(0, 60))),
+        "free_residency": draw(st.one_of(st.none(), st.integers(0, 12))),
+        "established_on": draw(st.one_of(st.none(), st.dates(date(2015, 1, 1),
+                                                              date(2016, 12, 31)))),
+        "ready_to_move_in": draw(_flags),
+        "services": draw(st.one_of(st.none(), st.lists(st.sampled_from(
+            ["rd_design", "tech_transfer", "certification_testing", "incubation", "ip",
+             "consulting", "finance", "info_platform"])))),
+        "operator": {
+            "registered_province": draw(st.sampled_from([None, "湖南", "天津"])),
+            "legal_form": draw(st.sampled_from([None, "legal_person", "unincorporated"])),
+            "assessments": draw(st.dictionaries(
+                st.sampled_from(["staff_competence", "business_model", "services_judged"]),
+                st.booleans())),
+        },
+    }
+    return {k: v for k, v in record.items() if v is not None}
+
+
+@settings(max_examples=150, deadline=None)
+@given(maker_spaces(), st.dates(date(2015, 6, 1), date(2018, 1, 1)))
+def test_decision_path_and_explanation_agree(record: dict[str, Any], as_of: date) -> None:
+    recognition = policykit.bundled("hunan.recognition")
+    for rule in recognition.rule_names():
+        result = recognition.evaluate(record, as_of=as_of, rule=rule)
+        assert result.truth is result.trace.outcome, rule
+        if result.outcome in ("eligible", "ineligible", "met", "not_met"):
+            assert result.missing == () and result.pending == ()
+        elif result.outcome in ("undetermined", "unknown"):
+            assert result.missing or result.pending
