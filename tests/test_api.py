@@ -1,0 +1,85 @@
+"""The public surface of ../shared/spec/api.md: names, bundled ids, versions by date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import policykit
+
+
+def test_public_names() -> None:
+    # The contract of spec/api.md, plus the error subclasses it names.
+    expected = {
+        "load", "loads", "bundled", "bundled_ids", "Policy", "Result", "PolicyError",
+        "RecordError", "PolicySyntaxError", "PolicyNameError", "PolicyTypeError",
+        "PolicyUnitError", "PolicyLimitError", "NotInForce", "UnknownPolicy", "Limits",
+        "RuleInfo", "records", "__version__",
+    }
+    assert set(policykit.__all__) == expected
+    for name in expected:
+        assert hasattr(policykit, name), name
+
+
+def test_error_hierarchy() -> None:
+    for sub in (policykit.PolicySyntaxError, policykit.PolicyNameError,
+                policykit.PolicyTypeError, policykit.PolicyUnitError,
+                policykit.PolicyLimitError):
+        assert issubclass(sub, policykit.PolicyError)
+
+
+def test_bundled_ids_include_hunan_recognition() -> None:
+    assert "hunan.recognition" in policykit.bundled_ids()
+
+
+def test_unknown_bundled_id_suggests_the_nearest() -> None:
+    with pytest.raises(policykit.UnknownPolicy, match="did you mean 'hunan.recognition'"):
+        policykit.bundled("hunan.recogniton")
+
+
+def test_version_in_force_by_date() -> None:
+    # 湖南省促进众创空间发展与管理办法(试行) is dated 2016-06-01.
+    assert policykit.bundled("hunan.recognition", on=date(2017, 1, 1)).id == "hunan.recognition"
+    with pytest.raises(policykit.NotInForce, match="took effect on 2016-06-01") as err:
+        policykit.bundled("hunan.recognition", on=date(2016, 5, 31))
+    assert err.value.effective_from == date(2016, 6, 1)
+
+
+def test_catalog_metadata_of_a_rule() -> None:
+    rules = {r.name: r for r in policykit.bundled("hunan.recognition").rules()}
+    area = rules["area"]
+    assert area.kind == "criterion"
+    assert area.reads == ("space.area",)
+    assert area.citations[0].article == "第五条(一)"
+    assert area.outcomes == ("met", "not_met", "unknown", "awaiting_judgement")
+    assert rules["recognised"].outcomes == ("eligible", "ineligible", "undetermined")
+    assert rules["staff_competence"].judgements == ("staff_competence",)
+    assert rules["services_judged"].notes == ("listed_with_deng",)
+
+
+def test_load_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.policy"
+    path.write_text(
+        'policy t.x title "T" source "S" issued 2016-06-01 by "I" subject space: MakerSpace\n'
+        'criterion a cites "一" = space.area >= 500 m2\n', encoding="utf-8")
+    policy = policykit.load(path)
+    assert policy.id == "t.x"
+    assert policy.evaluate({"area": 500}, as_of=date(2016, 9, 1)).outcome == "met"
+
+
+def test_load_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "p.policy"
+    path.write_bytes(b"policy t.x title \xff")
+    with pytest.raises(policykit.PolicyError, match="PK107"):
+        policykit.load(path)
+
+
+def test_loading_never_runs_python_from_the_policy() -> None:
+    # A string that would run code if spliced into Python source is only text.
+    text = ('policy t.x title "T" source "S" issued 2016-06-01 by "I" subject space: MakerSpace\n'
+            'criterion a cites "一" = space.name == "x\\" + __import__(\\"os\\").system(\\"id\\")'
+            ' + \\""\n')
+    policy = policykit.loads(text)
+    assert policy.evaluate({"name": "y"}, as_of=date(2016, 9, 1)).outcome == "not_met"
