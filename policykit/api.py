@@ -22,6 +22,7 @@ from policykit.compiler import CompiledPolicy, compile_program
 from policykit.diagnostics import Collector, closest
 from policykit.errors import policy_error
 from policykit.evaluator import Result, evaluate
+from policykit.nodes import Label
 from policykit.parser import DEFAULT_LIMITS, Limits, parse
 from policykit.records import structure
 
@@ -61,6 +62,7 @@ class RuleInfo:
     citations: tuple[p.CheckedCitation, ...]
     reads: tuple[str, ...]
     judgements: tuple[str, ...]
+    questions: tuple[Label, ...]
     notes: tuple[str, ...]
     outcomes: tuple[str, ...]
 
@@ -78,7 +80,13 @@ class Policy:
 
     @property
     def id(self) -> str:
+        """The policy's id, e.g. ``hunan.recognition``."""
         return self._program.info.id
+
+    @property
+    def subject_name(self) -> str:
+        """The name field paths start from, e.g. ``space`` in ``space.area``."""
+        return self._program.subject_name
 
     @property
     def info(self) -> p.PolicyInfo:
@@ -97,9 +105,11 @@ class Policy:
 
     @property
     def notes(self) -> tuple[p.CheckedNote, ...]:
+        """The policy's notes on silence, conflict, ambiguity and discretion in its source."""
         return self._program.notes
 
     def rule_names(self) -> tuple[str, ...]:
+        """Every rule's name, in dependency order."""
         return tuple(r.name for r in self._program.rules)
 
     def rules(self) -> tuple[RuleInfo, ...]:
@@ -107,6 +117,7 @@ class Policy:
         return tuple(_rule_info(r) for r in self._program.rules)
 
     def in_force(self, on: date) -> bool:
+        """Whether this version was in force on ``on``."""
         info = self._program.info
         if info.in_force_from is not None and on < info.in_force_from:
             return False
@@ -134,31 +145,34 @@ class Policy:
 
 def _rule_info(rule: p.CheckedRule) -> RuleInfo:
     reads: dict[str, None] = {}
-    judgements: dict[str, None] = {}
+    judgements: dict[str, Label] = {}
     for node in _walk(rule.body):
         if isinstance(node, p.TField):
             reads[node.path] = None
         elif isinstance(node, p.TJudged):
-            judgements[node.key] = None
+            judgements.setdefault(node.key, node.question)
     outcomes = ("eligible", "ineligible", "undetermined") if rule.kind == "decision" else \
         ("met", "not_met", "unknown", "awaiting_judgement")
     return RuleInfo(rule.name, rule.kind, rule.label.zh, rule.label.en, rule.citations,
-                    tuple(reads), tuple(judgements), tuple(n.name for n in rule.notes),
-                    outcomes)
+                    tuple(reads), tuple(judgements), tuple(judgements.values()),
+                    tuple(n.name for n in rule.notes), outcomes)
 
 
 def _walk(expr: p.TExpr) -> Iterator[Any]:
+    """Every node of a typed expression, in source order."""
     stack: list[Any] = [expr]
     while stack:
         node = stack.pop()
         yield node
+        children: list[Any] = []
         for field in attrs.fields(type(node)):
             value = getattr(node, field.name)
             if isinstance(value, tuple):
-                stack.extend(reversed([v.expr if isinstance(v, p.TBranch) else v
-                                       for v in value if attrs.has(type(v))]))
+                children.extend(v.expr if isinstance(v, p.TBranch) else v
+                                for v in value if attrs.has(type(v)))
             elif attrs.has(type(value)) and not isinstance(value, p.CheckedCitation):
-                stack.append(value)
+                children.append(value)
+        stack.extend(reversed(children))
 
 
 def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT_LIMITS) -> Policy:

@@ -14,11 +14,19 @@ days, so ``6 months`` and ``180 days`` are never silently compared.
 from __future__ import annotations
 
 import calendar as _cal
+import functools
 from datetime import date, timedelta
 
 import attrs
 
-__all__ = ["Duration", "PeriodEnd", "add_period", "last_day_of_month", "period_end"]
+__all__ = [
+    "Duration",
+    "PeriodEnd",
+    "add_period",
+    "day_range",
+    "last_day_of_month",
+    "period_end",
+]
 
 
 @attrs.frozen(order=False)
@@ -97,3 +105,28 @@ def period_end(event_on: date, duration: Duration) -> PeriodEnd:
     :func:`add_period` gives.
     """
     return add_period(event_on, duration)
+
+
+_MAX_RANGE_MONTHS = 1200
+
+
+@functools.cache
+def _day_range(months: int) -> tuple[int, int]:
+    starts = [date(2000, 1, 1) + timedelta(days=i) for i in range(4 * 365 + 1)]
+    spans = [(add_period(start, Duration(months=months)).last_day - start).days
+             for start in starts]
+    return min(spans), max(spans)
+
+
+def day_range(duration: Duration) -> tuple[int, int] | None:
+    """The fewest and most days a period of ``duration`` can span, whatever its start.
+
+    A period of months ends per 第二百零二条, so its length in days depends on where
+    it starts: one month spans 28 to 31 days, six months 181 to 184. Every start in a
+    four-year cycle (leap year included) is tried. None beyond 100 years.
+    """
+    if duration.days or duration.months == 0:
+        return duration.days, duration.days
+    if duration.months > _MAX_RANGE_MONTHS:
+        return None
+    return _day_range(duration.months)

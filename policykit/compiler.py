@@ -20,7 +20,7 @@ import attrs
 
 from policykit import program as p
 from policykit import trace as t
-from policykit.calendar import Duration, add_period
+from policykit.calendar import Duration, add_period, day_range
 from policykit.nodes import Label
 from policykit.trace import Truth
 from policykit.types import IntT, QuantityT, Type
@@ -131,7 +131,7 @@ def _key(value: Any) -> Any:
 def _compare(op: str, left: Any, right: Any) -> bool:
     if isinstance(left, Duration) or isinstance(right, Duration):
         if not left.comparable_with(right):
-            raise Incomparable
+            return _compare_months_with_days(op, left, right)
         left, right = left.magnitude(), right.magnitude()
     elif isinstance(left, Fraction) or isinstance(right, Fraction):
         left, right = Fraction(left), Fraction(right)
@@ -148,6 +148,22 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     if op == "==":
         return bool(left == right)
     return bool(left != right)
+
+
+def _compare_months_with_days(op: str, left: Duration, right: Duration) -> bool:
+    """Months against days: decided only when every start date gives the same answer.
+
+    N months span between a fewest and a most number of days (民法典 第二百零二条);
+    when the comparison holds, or fails, at both ends, that is the answer.
+    """
+    left_range, right_range = day_range(left), day_range(right)
+    if left_range is None or right_range is None:
+        raise Incomparable
+    answers = {_compare(op, Duration(days=a), Duration(days=b))
+               for a in left_range for b in right_range}
+    if len(answers) != 1:
+        raise Incomparable
+    return answers.pop()
 
 
 def _truth(flag: bool) -> Truth:
@@ -307,7 +323,8 @@ class _Compiler:
                 if names[index] is not None:
                     child = t.Trace("branch", child.outcome,
                                     texts[index] if texts else child.condition, (child,),
-                                    name=names[index], label=Label(names[index] or ""))
+                                    name=names[index], label=Label(names[index] or ""),
+                                    combine=kind)
                 children.append(child)
             outcome = combine([c.outcome for c in children])
             return t.Trace("all" if kind == "all" else "any" if kind == "any" else op,
@@ -555,14 +572,14 @@ def _amount(expr: p.TExpr, value: Any) -> t.Amount:
 def _comparison(left: p.TExpr, op: str, right: p.TExpr, a: Any, b: Any, outcome: Truth,
                 note: str | None) -> t.Comparison:
     share = None
-    minimum = None
+    whole_bound = None
     required_unit_expr = right
     if isinstance(right, p.TOf):
         base_amount = _amount(right.base, _base_of(b, right))
         share = (Fraction(right.ratio.value), _label_of(right.base), base_amount)
         required_unit_expr = right.base
-        if isinstance(right.type, IntT) and b is not MISSING:
-            minimum = _least_count(op, b)
+        if isinstance(right.type, IntT) and b is not MISSING and op not in ("==", "!="):
+            whole_bound = _whole_bound(op, b)
     actual = None if a is MISSING else _amount(left, a)
     required_amount = _amount(required_unit_expr, None if b is MISSING else b)
     if actual is not None and required_unit_expr is not right:
@@ -571,8 +588,11 @@ def _comparison(left: p.TExpr, op: str, right: p.TExpr, a: Any, b: Any, outcome:
         actual = attrs.evolve(actual, unit=right.unit or actual.unit)
     gap = None
     if outcome is NOT_MET and a is not MISSING and b is not MISSING and note is None:
-        gap = _gap(op, a, b if minimum is None else minimum, required_amount)
-    return t.Comparison(_label_of(left), op, actual, required_amount, gap, share, minimum, note)
+        if whole_bound is not None:  # the whole bound already includes itself
+            gap = _gap({">": ">=", "<": "<="}.get(op, op), a, whole_bound, required_amount)
+        else:
+            gap = _gap(op, a, b, required_amount)
+    return t.Comparison(_label_of(left), op, actual, required_amount, gap, share, whole_bound, note)
 
 
 def _base_of(required: Any, right: p.TOf) -> Any:
@@ -582,13 +602,16 @@ def _base_of(required: Any, right: p.TOf) -> Any:
     return required / ratio if ratio else None
 
 
-def _least_count(op: str, bound: Fraction) -> int:
-    """The least whole number satisfying ``n op bound`` (for ``>=`` and ``>``)."""
+def _whole_bound(op: str, bound: Fraction) -> int:
+    """The extreme whole count satisfying ``n op bound``: the least for ``>=`` and ``>``,
+    the greatest for ``<=`` and ``<`` (2/3 of 7 members: at least 5)."""
     if op == ">=":
         return math.ceil(bound)
     if op == ">":
         return math.floor(bound) + 1
-    return math.floor(bound)
+    if op == "<=":
+        return math.floor(bound)
+    return math.ceil(bound) - 1
 
 
 def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | None:
@@ -596,8 +619,8 @@ def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | Non
         if not actual.comparable_with(required):
             return None
         diff: Any = abs(required.magnitude() - actual.magnitude())
-        if op in (">", "<") and diff == 0:
-            diff = 1
+        if op in (">", "<"):
+            diff += 1  # whole months or days: one more than the bound
         value: Any = Duration(days=diff) if (actual.days or required.days) else \
             Duration(months=diff)
         return attrs.evolve(shown, value=value)
@@ -607,6 +630,8 @@ def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | Non
         Fraction(actual) - Fraction(required)
     if op in (">", "<") and isinstance(actual, int) and isinstance(required, int):
         diff += 1
+    elif op in (">", "<") and diff == 0:
+        return None  # equal to an exclusive bound: any amount beyond it would do
     if diff.denominator == 1 and isinstance(actual, int):
         return attrs.evolve(shown, value=int(diff))
     return attrs.evolve(shown, value=diff)

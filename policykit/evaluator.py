@@ -53,6 +53,7 @@ class Result:
 
     @property
     def policy_id(self) -> str:
+        """The id of the policy that answered."""
         return self._compiled.info.id
 
     @property
@@ -62,14 +63,18 @@ class Result:
 
     @property
     def kind(self) -> str:
+        """The kind of the rule evaluated: ``criterion`` or ``decision``."""
         return self._rule.kind
 
     @property
     def outcome(self) -> str:
+        """The outcome word: ``eligible``/``ineligible``/``undetermined`` for a decision,
+        ``met``/``not_met``/``unknown``/``awaiting_judgement`` for a criterion."""
         return outcome_word(self._rule.kind, self._truth)
 
     @property
     def truth(self) -> Truth:
+        """The outcome as a :class:`~policykit.trace.Truth` value."""
         return self._truth
 
     @cached_property

@@ -58,6 +58,8 @@ def _lark() -> Lark:
     return Lark(
         grammar,
         parser="lalr",
+        # The basic lexer reserves every keyword: `and`, `of`, `in`… are never names, so
+        # `space.area >= and` is a syntax error, not a reference to a rule called `and`.
         lexer="basic",
         propagate_positions=True,
         maybe_placeholders=True,
@@ -167,6 +169,11 @@ _EXAMPLES: dict[tuple[str, str], list[str]] = {
 _FULLWIDTH = {"（": "(", "）": ")", "，": ",", "：": ":", "“": '"', "”": '"', "　": " ",
               "＝": "=", "＞": ">", "＜": "<", "．": "."}
 
+_CHAR_HINTS = {
+    "_": "a name starts with an ASCII letter, never with `_`",
+    '"': 'close the text on the same line; the only escapes are `\\"`, `\\\\` and `\\n`',
+}
+
 
 def _parse_tree(source: Source, diags: Collector) -> Tree[Token] | None:
     try:
@@ -182,22 +189,15 @@ def _syntax_error(err: UnexpectedInput, source: Source, diags: Collector) -> Non
     if isinstance(err, UnexpectedCharacters):
         ch = source.text[start] if start < len(source.text) else ""
         hint = (f"write the ASCII `{_FULLWIDTH[ch]}` instead of the full-width `{ch}`"
-                if ch in _FULLWIDTH else
-                "names are ASCII letters, digits and `_`; Chinese text goes inside quotes")
+                if ch in _FULLWIDTH else _CHAR_HINTS.get(
+                    ch, "names are ASCII letters, digits and `_`; Chinese text goes inside quotes"))
         diags.error("PK102", f"unexpected character `{ch}`", Span(source, start, start + 1), hint)
     elif isinstance(err, UnexpectedEOF):
-        end = len(source.text.rstrip())
-        expected = _expected(err.expected)
-        diags.error("PK101", "the policy ends in the middle of a statement",
-                    Span(source, max(0, end - 1), end), matched[1] if matched else
-                    f"expected {expected}")
+        _end_of_input(source, None, matched, err.expected, diags)
     elif isinstance(err, UnexpectedToken):
         tok = err.token
         if tok.type == "$END":
-            end = len(source.text.rstrip())
-            diags.error("PK101", "the policy ends in the middle of a statement",
-                        Span(source, max(0, end - 1), end),
-                        matched[1] if matched else f"expected {_expected(err.expected)}")
+            _end_of_input(source, tok, matched, err.expected, diags)
             return
         span = Span(source, tok.start_pos or 0, tok.end_pos or (tok.start_pos or 0) + 1)
         before = source.text[: tok.start_pos or 0]
@@ -212,13 +212,69 @@ def _syntax_error(err: UnexpectedInput, source: Source, diags: Collector) -> Non
         diags.error("PK100", str(err).splitlines()[0], None)
 
 
-def _match_example(err: UnexpectedInput, source: Source) -> tuple[str, str] | None:
-    try:
-        examples: dict[Any, list[str]] = dict(_EXAMPLES)
-        label = err.match_examples(_lark().parse, examples, use_accepts=True)
-    except Exception:  # pragma: no cover - match_examples re-parses the examples only
+def _end_of_input(source: Source, end: Token | None, matched: tuple[str, str] | None,
+                  expected: Iterable[object], diags: Collector) -> None:
+    # Lark's `$END` token borrows the position of the last token read: the caret goes
+    # under it, not under a comment that may follow it.
+    if end is not None and end.start_pos is not None and end.end_pos is not None:
+        span = Span(source, end.start_pos, end.end_pos)
+    else:
+        stop = len(source.text.rstrip())
+        span = Span(source, max(0, stop - 1), stop)
+    message = "the policy ends in the middle of a statement"
+    diags.error("PK101", f"{message}: {matched[0]}" if matched else message, span,
+                matched[1] if matched else f"expected {_expected(expected)}")
+
+
+_Fault = tuple[int, frozenset[str] | None, tuple[str, str] | None]
+"""Where a parse failed: the LALR state, the tokens it accepts, the token found."""
+
+
+def _fault(err: UnexpectedInput) -> _Fault | None:
+    state: Any = getattr(err, "state", None)
+    position = getattr(state, "position", None)
+    if not isinstance(position, int):
         return None
-    return label if isinstance(label, tuple) else None
+    if isinstance(err, UnexpectedToken):
+        return position, frozenset(err.accepts), (err.token.type, str(err.token))
+    return position, None, None
+
+
+@functools.cache
+def _catalogue() -> tuple[tuple[tuple[str, str], _Fault], ...]:
+    """Where each broken example of ``_EXAMPLES`` fails (computed once: the data is fixed)."""
+    found: list[tuple[tuple[str, str], _Fault]] = []
+    for label, examples in _EXAMPLES.items():
+        for example in examples:
+            try:
+                _lark().parse(example)
+            except UnexpectedInput as err:
+                fault = _fault(err)
+                if fault is not None:
+                    found.append((label, fault))
+    return tuple(found)
+
+
+def _match_example(err: UnexpectedInput, source: Source) -> tuple[str, str] | None:
+    # Lark's own `match_examples` also compares the depth of the parser's stack, so an
+    # example would match only a policy with as many header items and clauses before
+    # the fault. The LALR state, the tokens it accepts and the kind of token found are
+    # what identify a mistake.
+    fault = _fault(err)
+    if fault is None:
+        return None
+    position, accepts, token = fault
+    candidate: tuple[str, str] | None = None
+    for label, (their_position, their_accepts, their_token) in _catalogue():
+        if their_position != position or their_accepts != accepts:
+            continue
+        if (their_token is None) != (token is None) or \
+                (their_token and token and their_token[0] != token[0]):
+            continue  # the same place, but another kind of token: not this mistake
+        if their_token == token:
+            return label
+        candidate = candidate or label
+    return candidate
 
 
 _TOKEN_WORDS = {
@@ -237,10 +293,17 @@ def _expected(names: Iterable[object]) -> str:
     return "one of " + ", ".join(words) if len(words) > 1 else (words[0] if words else "more")
 
 
+# The nodes that nest one expression inside another. The depth limit counts these
+# only, so `not not x` is 2 deep however many statement levels stand above it, and
+# `all of (…)` counts once (its branches are part of it).
+_NESTING = frozenset({"implies", "or_", "and_", "not_", "compare", "member", "not_member",
+                      "includes", "since", "of", "combination"})
+
+
 def _check_shape(tree: Tree[Token], source: Source, limits: Limits, diags: Collector) -> None:
     """Depth and size of the Lark tree, measured without recursion."""
     count = 0
-    stack: list[tuple[Tree[Token] | Token, int]] = [(tree, 1)]
+    stack: list[tuple[Tree[Token] | Token, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         count += 1
@@ -248,16 +311,20 @@ def _check_shape(tree: Tree[Token], source: Source, limits: Limits, diags: Colle
             diags.error("PK112", f"the policy has more than {limits.max_nodes} parts",
                         None, "split it into smaller policies")
             return
+        # A combination's first child is its quantifier (`all`/`any`), not a part.
+        parts = len(node.children) - (node.data == "combination") \
+            if isinstance(node, Tree) else 0
         if isinstance(node, Tree) and node.data in ("or_", "and_", "combination") \
-                and len(node.children) > limits.max_chain:
+                and parts > limits.max_chain:
             diags.error(
-                "PK112", f"one chain has {len(node.children)} parts, over the limit of "
+                "PK112", f"one chain has {parts} parts, over the limit of "
                 f"{limits.max_chain}", _tree_span(source, node),
                 "group the parts into named criteria",
             )
             return
         if isinstance(node, Token):
-            if node.type == "STRING" and len(node) - 2 > limits.max_string:
+            # The string as read: an escape such as `\"` is one character.
+            if node.type == "STRING" and len(_unescape(str(node)[1:-1])) > limits.max_string:
                 diags.error("PK113", f"a string is longer than {limits.max_string} characters",
                             _tok_span(source, node), "quote a shorter passage")
             continue
@@ -268,7 +335,8 @@ def _check_shape(tree: Tree[Token], source: Source, limits: Limits, diags: Colle
                 "name the inner parts as criteria and refer to them by name",
             )
             return
-        stack.extend((child, depth + 1) for child in node.children if child is not None)
+        stack.extend((child, depth + (isinstance(child, Tree) and child.data in _NESTING))
+                     for child in node.children if child is not None)
 
 
 def _tok_span(source: Source, tok: Token) -> Span:
@@ -300,6 +368,11 @@ class _HeaderParts:
 
 
 _ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n"}
+
+
+def _unescape(body: str) -> str:
+    """The text of a string literal's body (between the quotes), escapes resolved."""
+    return re.sub(r'\\["\\n]', lambda m: _ESCAPES[m.group()], body)
 
 
 class _Builder:
@@ -379,8 +452,7 @@ class _Builder:
         return self.string(tok)
 
     def string(self, tok: Token) -> str:
-        body = str(tok)[1:-1]
-        return re.sub(r'\\["\\n]', lambda m: _ESCAPES[m.group()], body)
+        return _unescape(str(tok)[1:-1])
 
     def date(self, tok: Tree[Token] | Token | None) -> date:
         assert isinstance(tok, Token)
@@ -537,7 +609,10 @@ class _Builder:
         return n.NumberLit(self.number_value(str(kids[0]), span), span=span)
 
     def x_fraction(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        errors = len(self.diags.diagnostics)
         num, den = (self.number_value(str(k), span) for k in kids)
+        if len(self.diags.diagnostics) > errors:  # a number too long, reported already
+            return n.FractionLit(0, 1, span=span)
         if num != num.to_integral_value() or den != den.to_integral_value() or den == 0:
             self.diags.error("PK106", "a fraction is two whole numbers, the second not 0",
                              span, "write e.g. 2/3 or 1/2")

@@ -41,7 +41,8 @@ Value = Decimal | Duration | Fraction
 """A quantity's runtime value in its dimension's canonical unit."""
 
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_QUANTITY = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(\S+?)\s*")
+# The unit never starts with a digit or a point, so "500" is not read as "50" in unit "0".
+_QUANTITY = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([^\s0-9.]\S*?)\s*")
 
 
 class NumberError(ValueError):
@@ -67,8 +68,11 @@ def number_from_data(value: object) -> Decimal:
     if isinstance(value, bool):
         raise NumberError("a boolean is not a number")
     if isinstance(value, int):
-        if value < 0 or len(str(value)) > MAX_DIGITS:
-            raise NumberError(f"{_clip(str(value))} is out of range")
+        # Compared, not converted: str() of an int over 4300 digits raises ValueError.
+        if value < 0 or value >= 10**MAX_DIGITS:
+            raise NumberError(
+                f"{value if value.bit_length() < 128 else 'a number'} is out of range"
+            )
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -85,7 +89,9 @@ def number_from_data(value: object) -> Decimal:
         # MAX_DIGITS digits, counting the zeros an exponent stands for.
         written = max(len(digits), len(digits) + exponent, -exponent)
         if written > MAX_DIGITS:
-            raise NumberError(f"{_clip(str(value))} has more than {MAX_DIGITS} digits")
+            raise NumberError(
+                f"{_clip(str(value))} is out of range: it has more than {MAX_DIGITS} digits"
+            )
         return value
     if isinstance(value, str):
         return parse_number(value)
@@ -209,16 +215,21 @@ def format_quantity(value: Value | int, dim: Dim | None, unit: Unit | None, lang
     name = shown.zh if lang == "zh" else shown.en
     number = format_decimal(magnitude)
     if lang == "en" and dim is Dim.MONEY and "/" not in number:
-        whole, _, fraction = number.partition(".")
-        number = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+        sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+        whole, _, fraction = digits.partition(".")
+        number = sign + f"{int(whole):,}" + (f".{fraction}" if fraction else "")
     return f"{number} {name}"
 
 
 def _format_duration(value: Duration, unit: Unit | None, lang: str) -> str:
     if value.days:
-        return f"{value.days} 天" if lang == "zh" else f"{value.days} days"
+        return f"{value.days} 天" if lang == "zh" else _plural(value.days, "day")
     months = value.months
     if unit is not None and unit.factor == 12 and months % 12 == 0:
         years = months // 12
-        return f"{years} 年" if lang == "zh" else f"{years} years"
-    return f"{months} 个月" if lang == "zh" else f"{months} months"
+        return f"{years} 年" if lang == "zh" else _plural(years, "year")
+    return f"{months} 个月" if lang == "zh" else _plural(months, "month")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

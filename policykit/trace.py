@@ -67,7 +67,7 @@ class Comparison:
     required: Amount
     gap: Amount | None = None
     share: tuple[Any, Label, Amount] | None = None  # (ratio, base label, base amount)
-    minimum: int | None = None  # the least whole count that satisfies a share of a count
+    whole_bound: int | None = None  # a share of a count: the least (or most) whole count
     note: str | None = None  # why the values could not be compared, when they could not
 
 

@@ -128,17 +128,21 @@ def test_share_of_a_count_is_exact(members: int, needed: int) -> None:
     below = p.evaluate({**base, "yes": needed - 1}, as_of=AS_OF)
     assert below.outcome == "not_met"
     comparison = below.to_dict()["tree"]["children"][0]["comparison"]
-    assert comparison["minimum"] == needed
+    assert comparison["whole_bound"] == needed
     assert comparison["gap"]["value"] == "1"
 
 
-def test_months_against_days_is_unknown_not_guessed() -> None:
-    # 180 days cannot be compared with 6 months without a start date: not decided.
+def test_months_against_days_decided_only_when_every_start_agrees() -> None:
+    # Six months span 181 to 184 days (民法典 第二百零二条; the shortest is Feb-Jul of a
+    # common year: 28+31+30+31+30+31 = 181). 180 days is less whatever the start;
+    # 182 days may be more or less, so it is not guessed.
     p = policy('criterion free cites "六" = space.free_residency >= 6 months\n')
-    result = p.evaluate({"free_residency": "180 days"}, as_of=AS_OF)
+    assert p.evaluate({"free_residency": "180 days"}, as_of=AS_OF).outcome == "not_met"
+    assert p.evaluate({"free_residency": "185 days"}, as_of=AS_OF).outcome == "met"
+    result = p.evaluate({"free_residency": "182 days"}, as_of=AS_OF)
     assert result.outcome == "unknown"
     assert result.missing == ("space.free_residency",)
-    assert "以天计" in result.explain("zh")
+    assert "视起算日不同结论不同" in result.explain("zh")
 
 
 def test_time_since_counts_per_civil_code() -> None:

@@ -78,7 +78,8 @@ class ExprChecker:
         if _is_condition(typed):
             return typed
         self.diags.error(
-            "PK303", f"`{_text(expr)}` is a {describe(_type_of(typed))}, not a yes/no condition",
+            "PK303",
+            f"`{_text(expr)}` is {_an(describe(_type_of(typed)))}, not a yes/no condition",
             expr.span, "compare it with something, e.g. `space.area >= 500 m2`",
         )
         return None
@@ -159,7 +160,8 @@ class ExprChecker:
                 cls = info.type.cls
             elif name != expr.names[-1]:
                 self.diags.error(
-                    "PK201", f"`{'.'.join(walked)}` is a {describe(info.type)} and has no fields",
+                    "PK201",
+                    f"`{'.'.join(walked)}` is {_an(describe(info.type))} and has no fields",
                     expr.span, "remove the part after it",
                 )
                 return None
@@ -279,13 +281,13 @@ class ExprChecker:
             return False
         if lt != rt:
             self.diags.error(
-                "PK301", f"`{_short(left)}` is a {describe(lt)} but `{_short(right)}` is a "
-                f"{describe(rt)}", expr.span, "compare values of the same kind",
+                "PK301", f"`{_short(left)}` is {_an(describe(lt))} but `{_short(right)}` is "
+                f"{_an(describe(rt))}", expr.span, "compare values of the same kind",
             )
             return False
         if op in _ORDER_OPS and not _ordered(lt):
             self.diags.error(
-                "PK302", f"`{op}` does not apply to a {describe(lt)}", expr.span,
+                "PK302", f"`{op}` does not apply to {_an(describe(lt))}", expr.span,
                 "use `==` or `!=`, or `in {…}` for several values",
             )
             return False
@@ -338,7 +340,7 @@ class ExprChecker:
                 return p.TMember(element, collection, expr.negated, _text(expr), span=expr.span)
             if enum is None:
                 self.diags.error(
-                    "PK302", f"`{_short(element)}` is a {describe(_type_of(element))}; "
+                    "PK302", f"`{_short(element)}` is {_an(describe(_type_of(element)))}; "
                     "`in {…}` lists values of an enumeration", expr.span,
                     "compare text with `==`",
                 )
@@ -369,8 +371,8 @@ class ExprChecker:
         ctype = _type_of(collection)
         if not isinstance(ctype, SetT):
             self.diags.error(
-                "PK302", f"`{_short(collection)}` is a {describe(ctype)}, not a set", expr.span,
-                "`includes` applies to sets such as `space.services`",
+                "PK302", f"`{_short(collection)}` is {_an(describe(ctype))}, not a set",
+                expr.span, "`includes` applies to sets such as `space.services`",
             )
             return None
         items = self.expr(expr.items, ctype.enum)
@@ -409,7 +411,7 @@ class ExprChecker:
         btype = _type_of(base)
         if not (isinstance(btype, IntT) or (isinstance(btype, QuantityT)
                 and btype.dim in (Dim.AREA, Dim.MONEY))):
-            self.diags.error("PK302", f"a share of a {describe(btype)} means nothing",
+            self.diags.error("PK302", f"a share of {_an(describe(btype))} means nothing",
                              expr.base.span, "take a share of a count, an area or money")
             return None
         return p.TOf(ratio, base, btype, _text(expr), span=expr.span)
@@ -499,7 +501,9 @@ def _short(expr: p.TExpr) -> str:
 
 
 def _an(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+    if word in ("money", "text"):  # uncountable: "is money", not "is a money"
+        return word
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
 
 def _example(dim: Dim) -> str:

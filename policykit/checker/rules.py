@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from policykit import nodes as n
@@ -10,6 +11,7 @@ from policykit.checker.expressions import ExprChecker, RuleScope
 from policykit.diagnostics import Collector, closest
 from policykit.errors import policy_error
 from policykit.records import RECORD_TYPES
+from policykit.source import Span
 from policykit.types import BOOL, MapT
 
 __all__ = ["check"]
@@ -144,7 +146,7 @@ def _rule(rule: n.Rule, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
         note = notes.get(name)
         if note is None:
             suggestion = closest(name, notes)
-            diags.error("PK206", f"unknown note `{name}`", rule.span,
+            diags.error("PK206", f"unknown note `{name}`", _see_span(rule, name),
                         f"did you mean `{suggestion}`?" if suggestion else
                         "declare it with `note NAME silence|conflict|ambiguity|discretion …`")
         else:
@@ -156,6 +158,24 @@ def _rule(rule: n.Rule, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
     return p.CheckedRule(rule.name, kind, rule.label or n.Label(rule.name),
                          _citations(rule.citations, info), tuple(attached), body,
                          tuple(dict.fromkeys(checker.refs)))
+
+
+_WORDS = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|([A-Za-z][A-Za-z0-9_]*)')
+
+
+def _see_span(rule: n.Rule, name: str) -> Span | None:
+    """Where ``see NAME`` names a note (the AST keeps the names without their spans)."""
+    if rule.span is None:
+        return None
+    source, end = rule.span.source, rule.body.span.start if rule.body.span else rule.span.end
+    seeing = False
+    for match in _WORDS.finditer(source.text, rule.span.start, end):
+        word = match.group(1)
+        if word in ("see", "cites", "from", "quote"):
+            seeing = word == "see"
+        elif seeing and word == name:
+            return Span(source, match.start(), match.end())
+    return rule.span
 
 
 def _main(header: n.Header, rules: dict[str, n.Rule], diags: Collector) -> str | None:
@@ -195,10 +215,11 @@ def _order(checked: dict[str, p.CheckedRule], rules: dict[str, n.Rule],
                 stack.append((name, index + 1))
                 dep = deps[index]
                 if state.get(dep) == 1:
-                    diags.error("PK207", f"`{name}` depends on `{dep}`, which depends on it",
+                    diags.error("PK207", f"`{name}` refers to itself" if dep == name else
+                                f"`{name}` depends on `{dep}`, which depends on it",
                                 rules[name].name_span,
                                 "a rule may not refer to itself, directly or through others")
-                    return tuple(order)
+                    continue  # report other cycles too: one run, every error
                 if state.get(dep) != 2:
                     stack.append((dep, 0))
                 continue

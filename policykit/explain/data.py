@@ -123,8 +123,8 @@ def _comparison(c: Comparison) -> dict[str, Any]:
                         {"zh": format_ratio(Fraction(ratio), "zh"),
                          "en": format_ratio(Fraction(ratio), "en")},
                         "of": _label(base_label), "base": _amount(base)}
-    if c.minimum is not None:
-        out["minimum"] = c.minimum
+    if c.whole_bound is not None:
+        out["whole_bound"] = c.whole_bound
     if c.note is not None:
         out["note"] = c.note
     return out

@@ -56,8 +56,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     lines.append(f"结论：{word}（{rule_label}{_cites(root.citations, lang, info)}）" if zh else
                  f"Outcome: {word} ({rule_label}{_cites(root.citations, lang, info)})")
     lines.append("")
-    for child in root.children:
-        _render(child, lines, 0, lang, info, decisive)
+    _render_children(root, lines, 0, lang, info, decisive)
     _owed(lines, root, lang, missing, pending, unresolved)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -75,7 +74,7 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
         cites = _cites(node.citations, lang, info)
         word = outcome_text(_word(node), lang)
         head = f"{indent}{mark} {label}"
-        if node.kind == "branch":
+        if node.kind == "branch" and node.combine == "any":
             head += "（其一）" if lang == "zh" else " (one way)"
         lines.append(f"{head}：{word}{cites}" if lang == "zh" else f"{head}: {word}{cites}")
         _render_children(node, lines, depth + 1, lang, info, decisive)
@@ -129,8 +128,11 @@ def _detail(node: Trace, lang: str) -> str:
             f"{label}: {'yes' if node.outcome is Truth.MET else 'no'}"
     if node.kind == "implies" and node.children and \
             node.children[0].outcome is Truth.NOT_MET:
-        return ("前提不成立，本项不适用：" if lang == "zh" else
-                "the condition does not apply: ") + node.condition
+        condition = node.children[0].condition
+        return (f"前提（{condition}）不成立，本项不适用" if lang == "zh" else
+                f"the condition ({condition}) does not hold, so this does not apply")
+    if node.kind == "not":
+        return "以下情形不应成立：" if lang == "zh" else "the following must not hold:"
     return ""
 
 
@@ -143,24 +145,27 @@ def _comparison(c: Comparison, lang: str, node: Trace) -> str:
         ratio, base_label, base_amount = c.share
         base = f"{label_text(base_label, lang)} {format_amount(base_amount, lang)}"
         share = format_ratio(Fraction(ratio), lang)
-        if c.minimum is not None:
-            bound = (f"{base} 的{share}{'以上' if c.op == '>=' else ''}，即至少 {c.minimum}"
-                     if zh else f"{share} of {base} ({_op_en(c.op)}), i.e. at least {c.minimum}")
-        else:
-            bound = (f"{base} 的 {share}，即{_REQUIRED[lang][c.op].format(x=required)}"
-                     if zh else f"{share} of {base}, i.e. "
-                     f"{_REQUIRED[lang][c.op].format(x=required)}")
-        requirement = bound
+        whole = ""
+        if c.whole_bound is not None:
+            lower = c.op in (">=", ">")
+            whole = (f"，即{'至少' if lower else '至多'} {c.whole_bound}" if zh else
+                     f", i.e. {'at least' if lower else 'at most'} {c.whole_bound}")
+        elif c.actual is not None or c.required.value is not None:
+            whole = (f"，即{_REQUIRED[lang][c.op].format(x=required)}" if zh else
+                     f", i.e. {_REQUIRED[lang][c.op].format(x=required)}")
+        requirement = _SHARE[lang][c.op].format(base=base, share=share) + whole
+    elif isinstance(c.required.value, date):
+        requirement = _DATES[lang][c.op].format(x=required)
     else:
         requirement = _REQUIRED[lang][c.op].format(x=required)
     if c.actual is None:
         return (f"{subject}：未提供，要求{requirement}" if zh else
                 f"{subject}: not given; required {requirement}")
     if c.note == "months_vs_days":
-        return (f"{subject} {actual}，以天计，无法与以月计的要求（{requirement}）比较；"
-                "请以月或年填写" if zh else
-                f"{subject} {actual} is counted in days and cannot be compared with "
-                f"{requirement}, which counts months; give it in months or years")
+        return (f"{subject} {actual}，要求{requirement}：一方以月计、一方以天计，"
+                "视起算日不同结论不同，无法判断；请以同一单位（月或年）填写" if zh else
+                f"{subject} {actual}; required {requirement}: one counts months and the other "
+                "days, and the answer depends on the start date; give it in months or years")
     text = (f"{subject} {actual}，要求{requirement}" if zh else
             f"{subject} {actual}; required {requirement}")
     if c.gap is not None:
@@ -173,8 +178,21 @@ def _comparison(c: Comparison, lang: str, node: Trace) -> str:
     return text
 
 
-def _op_en(op: str) -> str:
-    return {">=": "inclusive", ">": "exclusive"}.get(op, op)
+_SHARE = {
+    "zh": {">=": " {base} 的{share}以上", ">": "超过 {base} 的{share}",
+           "<=": " {base} 的{share}以下", "<": "不满 {base} 的{share}",
+           "==": "为 {base} 的{share}", "!=": "不为 {base} 的{share}"},
+    "en": {">=": "{share} of {base} or more", ">": "more than {share} of {base}",
+           "<=": "{share} of {base} or less", "<": "less than {share} of {base}",
+           "==": "{share} of {base}", "!=": "other than {share} of {base}"},
+}
+
+_DATES = {
+    "zh": {">=": " {x} 或之后", ">": " {x} 之后", "<=": " {x} 或之前", "<": " {x} 之前",
+           "==": "为 {x}", "!=": "不为 {x}"},
+    "en": {">=": "on or after {x}", ">": "after {x}", "<=": "on or before {x}",
+           "<": "before {x}", "==": "{x}", "!=": "other than {x}"},
+}
 
 
 def _membership(m: Membership, lang: str) -> str:
@@ -218,7 +236,8 @@ def _elapsed(e: Elapsed, lang: str) -> str:
             f"{subject} {e.start.isoformat()}; {duration} are complete on "
             f"{e.period_end.isoformat()}{clamp}; as of {e.as_of.isoformat()}")
     if e.days_short is not None:
-        text += f"，尚差 {e.days_short} 天" if zh else f", {e.days_short} days short"
+        text += f"，尚差 {e.days_short} 天" if zh else \
+            f", {e.days_short} day{'s' if e.days_short != 1 else ''} short"
     return text
 
 

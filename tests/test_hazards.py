@@ -1,0 +1,364 @@
+"""The rows of ../shared/design/hazards.md that concern the policy pipeline.
+
+Where each row is tested:
+
+- parser crash on arbitrary bytes, deep nesting, size limits, huge numbers in a policy,
+  confusable and invisible characters: ``tests/test_parser.py`` (limits at and over,
+  hypothesis over arbitrary text); huge numbers, floats and NaN as numbers:
+  ``tests/test_quantities.py``.
+- non-termination (rules referring to each other), code injection through a string
+  literal, attribute walks (``space.__class__``): ``tests/test_checker.py``.
+- floats, NaN and huge numbers in records, unsafe YAML, alias bombs, YAML 1.1 surprises,
+  duplicate keys, type confusion from dicts, a 100 MB record: ``tests/test_records.py``.
+- here: a checker or compiler crash on valid but odd policies, format strings in records
+  reaching explanations, ``10**10**10``, unbounded caches, LALR strictness, determinism
+  across hash seeds, and the caller's record never being mutated.
+
+Rows that do not apply: *regex denial of service* (the language has no pattern
+matching and takes no regex from policies or records) and *path traversal when
+loading* (the language has no ``include``; ``policykit.load`` reads exactly the path its
+caller gives, and bundled policies come from the package's own folder).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import subprocess
+import sys
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import policykit
+from policykit.errors import PolicyError, PolicySyntaxError
+from policykit.parser import _lark
+from policykit.records import load_data
+
+HEADER = ('policy t.x title "T" source "S" issued 2016-06-01 by "I" subject space: MakerSpace\n'
+          "  judgements from space.operator.assessments\n")
+AS_OF = date(2016, 9, 1)
+
+# ---------------------------------------------------------------- determinism
+
+_RUN = """
+import json, sys
+from datetime import date
+import policykit
+from policykit.records import load_data
+policy = policykit.bundled("hunan.recognition")
+example = policy.path.with_name("recognition.example.yaml")
+record = load_data(example.read_text("utf-8"), "yaml")
+result = policy.evaluate(record, as_of=date(2016, 9, 1))
+out = {
+    "outcome": result.outcome,
+    "missing": list(result.missing),
+    "pending": list(result.pending),
+    "data": json.dumps(result.to_dict(), sort_keys=True, ensure_ascii=False),
+    "zh": result.explain(lang="zh"),
+    "en": result.explain(lang="en"),
+}
+sys.stdout.write(json.dumps(out, ensure_ascii=True))
+"""
+
+
+def _run_with_seed(seed: str) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run([sys.executable, "-c", _RUN], env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_the_same_result_under_every_hash_seed() -> None:
+    runs = [_run_with_seed(seed) for seed in ("0", "1", "4242", "random")]
+    first = runs[0]
+    for other in runs[1:]:
+        assert other == first
+    # The bundled example: 480 m2 < 500 m2 and a seed fund of 80万元 < 100万元 with only
+    # 2 investors (第五条), so the recognition is refused, whatever the hash seed.
+    assert first["outcome"] == "ineligible"
+    assert "480" in first["zh"] and "500" in first["zh"]
+
+
+def test_the_same_result_in_process_and_in_a_subprocess() -> None:
+    policy = policykit.bundled("hunan.recognition")
+    assert policy.path is not None
+    record = load_data(policy.path.with_name("recognition.example.yaml").read_text("utf-8"),
+                       "yaml")
+    result = policy.evaluate(record, as_of=AS_OF)
+    theirs = _run_with_seed("7")
+    assert theirs["data"] == json.dumps(result.to_dict(), sort_keys=True, ensure_ascii=False)
+    assert theirs["zh"] == result.explain(lang="zh")
+    assert theirs["en"] == result.explain(lang="en")
+
+
+def test_statement_order_in_a_file_does_not_change_the_decision() -> None:
+    rules = [
+        'criterion area cites "1" = space.area >= 500 m2',
+        'criterion teams cites "2" = space.teams >= 10',
+        'criterion fund cites "3" = space.seed_fund >= 100万元',
+        "decision d = all of (area, teams, fund)",
+    ]
+    record = {"area": "480 m2", "teams": 12}
+    forward = policykit.loads(HEADER + "\n".join(rules)).evaluate(record, as_of=AS_OF)
+    backward = policykit.loads(HEADER + "\n".join(reversed(rules))).evaluate(record, as_of=AS_OF)
+    # 480 < 500: not met, so the decision is ineligible although the fund is unknown.
+    assert forward.outcome == backward.outcome == "ineligible"
+    assert forward.to_dict() == backward.to_dict()
+
+
+# ---------------------------------------------------------------- inputs never mutated
+
+
+def _full_record() -> dict[str, Any]:
+    return {
+        "name": "麓谷创客空间",
+        "operator": {
+            "name": "长沙麓谷创业服务有限公司", "registered_province": "湖南",
+            "legal_form": "legal_person",
+            "assessments": {"business_model": True, "staff_competence": False},
+        },
+        "established_on": "2016-01-15", "area": "800 m2", "public_area": 300,
+        "premises": "租赁", "lease_term": "5 years", "teams": 15, "mentors": 5, "staff": 8,
+        "seed_fund": "200万元", "free_residency": "半年",
+        "services": ["ip", "finance", "incubation"],
+        "facilities": ("power", "water"),
+        "systems": ["financial"],
+    }
+
+
+def test_the_callers_record_is_never_mutated() -> None:
+    policy = policykit.bundled("hunan.recognition")
+    record = _full_record()
+    before = copy.deepcopy(record)
+    result = policy.evaluate(record, as_of=AS_OF)
+    result.explain(lang="zh")
+    result.to_dict()
+    assert record == before
+    # Lists stay lists and tuples stay tuples: nothing was normalised in place.
+    assert type(record["services"]) is list and type(record["facilities"]) is tuple
+    assert type(record["operator"]["assessments"]) is dict
+
+
+def test_a_refused_record_is_not_mutated_either() -> None:
+    policy = policykit.bundled("hunan.recognition")
+    record = {**_full_record(), "teams": True, "area": "big"}
+    before = copy.deepcopy(record)
+    with pytest.raises(policykit.RecordError):
+        policy.evaluate(record, as_of=AS_OF)
+    assert record == before
+
+
+# ---------------------------------------------------------------- odd but valid policies
+
+_ATOMS = [
+    "space.area", "space.public_area", "space.seed_fund", "space.teams", "space.mentors",
+    "space.lease_term", "space.free_residency", "space.established_on", "space.premises",
+    "space.services", "space.name", "space.ready_to_move_in",
+    "space.operator.recognition_level", "space.operator.assessments",
+    "space.operator.declarations", "space.operator", "space",
+    "500 m2", "100万元", "3 years", "30 days", "半年", "30%", "2/3", "10", "0", "1.5",
+    '"湖南"', "2016-01-01", "true", "false", "leased", "city", "ip", "{ip, finance}",
+    '{"a", "b"}', 'judged "q"', 'judged "r" as k', "a", "b", "helper",
+]
+
+
+def _expressions() -> st.SearchStrategy[str]:
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        binary = st.tuples(inner, st.sampled_from([
+            ">=", ">", "<=", "<", "==", "!=", "at least", "more than", "and", "or",
+            "implies", "in", "not in", "includes all of", "includes any of", "of",
+        ]), inner).map(" ".join)
+        return st.one_of(
+            binary,
+            inner.map(lambda e: f"not {e}"),
+            inner.map(lambda e: f"({e})"),
+            st.tuples(inner, inner).map(lambda p: f"time since {p[0]} >= {p[1]}"),
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: f"any of ({', '.join(xs)})"),
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: f"all of ({', '.join(xs)})"),
+        )
+
+    return st.recursive(st.sampled_from(_ATOMS), extend, max_leaves=6)
+
+
+_RECORDS = [
+    {},
+    {**_full_record(), "operator": {"assessments": {"a": True, "k": False, "helper": True},
+                                    "recognition_level": "city", "declarations": ["a"]},
+     "ready_to_move_in": True},
+]
+
+
+@given(_expressions(), _expressions())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_odd_policies_load_or_fail_with_spans_and_evaluate_cleanly(first: str,
+                                                                   second: str) -> None:
+    text = (HEADER + f'criterion helper cites "1" = {first}\n'
+            f'criterion a cites "2" = {second}\n' + "decision d = all of (helper, a)\n")
+    try:
+        policy = policykit.loads(text)
+    except PolicyError as err:
+        # A diagnostic, never KeyError or AssertionError; every one points at the text.
+        for diag in err.diagnostics:
+            assert diag.span is not None, diag
+            assert 0 <= diag.span.start <= diag.span.end <= len(text)
+        return
+    # The checker and the compiler ran in loads(); evaluation decides every rule. (The
+    # explanations of such odd policies still fail in places: see the xfail tests below,
+    # found by extending this property to explain() and to_dict().)
+    for record in _RECORDS:
+        for rule in ("helper", "a", "d"):
+            result = policy.evaluate(record, as_of=AS_OF, rule=rule)
+            assert result.outcome in ("met", "not_met", "unknown", "awaiting_judgement",
+                                      "eligible", "ineligible", "undetermined")
+            assert set(result.missing) <= {f.split(" ")[0] for f in _ATOMS}
+
+
+@pytest.mark.parametrize(
+    ("body", "codes"),
+    [
+        ("helper", ("PK207",)),               # refers to itself
+        ("all of ()", ("PK100",)),            # an empty combination
+        ("space.area >= 5 acres", ("PK100",)),  # an unknown unit
+        ("space.teams >= 10**10**10", ("PK102",)),  # no power operator to fold
+        ("space == space", ("PK201",)),
+        ("space.operator", ("PK303",)),
+    ],
+)
+def test_odd_policies_are_diagnosed(body: str, codes: tuple[str, ...]) -> None:
+    with pytest.raises(PolicyError) as info:
+        policykit.loads(HEADER + f'criterion helper cites "1" = {body}')
+    assert info.value.codes == codes
+    assert all(d.span is not None for d in info.value.diagnostics)
+
+
+def test_a_policy_without_rules_is_diagnosed() -> None:
+    with pytest.raises(PolicyError) as info:
+        policykit.loads(HEADER + 'note n silence cites "第一条" says "无"')
+    assert info.value.codes == ("PK208",)
+    assert info.value.diagnostics[0].message == "the policy `t.x` defines no rule"
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AttributeError,
+    reason="known bug outside the parser/checker: compiler._comparison builds "
+    "Amount(value=None) for a missing right-hand side and explain/data.py:_amount formats "
+    "it (format_decimal(None)); remove this mark once to_dict() handles it",
+)
+def test_a_missing_required_value_is_shown_as_missing_in_the_data() -> None:
+    # `space.area >= space.public_area` with no public area: unknown, and the data says
+    # the required value is missing (None) instead of failing to print it.
+    policy = policykit.loads(HEADER + 'criterion a cites "1" = space.area >= space.public_area')
+    result = policy.evaluate({"area": "10 m2"}, as_of=AS_OF)
+    assert result.outcome == "unknown"
+    assert result.missing == ("space.public_area",)
+    json.dumps(result.to_dict())
+
+
+@pytest.mark.xfail(
+    strict=True, raises=TypeError,
+    reason="known bug outside the parser/checker: compiler._gap computes Fraction() of a "
+    "set when `space.services != {ip}` is not met; remove this mark once it is fixed",
+)
+def test_the_explanation_of_an_unmet_set_comparison() -> None:
+    policy = policykit.loads(HEADER + 'criterion a cites "1" = space.services != {ip}')
+    result = policy.evaluate({"services": ["ip"]}, as_of=AS_OF)
+    assert result.outcome == "not_met"
+    assert "ip" in result.explain(lang="en")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug outside the parser/checker: compiler._gap gives `==` and `!=` a gap "
+    "(2 m2 == 3 m2 is 'short by -1 m2', 3 != 3 is 'short by 0'); remove once fixed",
+)
+def test_an_unmet_equality_has_no_negative_or_zero_gap() -> None:
+    equal = policykit.loads(HEADER + 'criterion a cites "1" = space.area == 3 m2')
+    text = equal.evaluate({"area": "2 m2"}, as_of=AS_OF).explain(lang="en")
+    assert "-1" not in text
+    other = policykit.loads(HEADER + 'criterion a cites "1" = space.teams != 3')
+    text = other.evaluate({"teams": 3}, as_of=AS_OF).explain(lang="en")
+    assert "short by 0" not in text
+
+
+def test_months_against_days_is_explained_the_right_way_round() -> None:
+    policy = policykit.loads(HEADER + 'criterion a cites "1" = space.lease_term >= 30 days')
+    result = policy.evaluate({"lease_term": "1 month"}, as_of=AS_OF)
+    assert result.outcome == "unknown"  # 1 month spans 28 to 31 days
+    # The lease term counts months; the requirement counts days.
+    assert "1 months is counted in days" not in result.explain(lang="en")
+
+
+# ---------------------------------------------------------------- format strings
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["{r.__init__.__globals__[SECRET]}", "{0}", "{}", "%s %(x)s", "{space.name!r:>10}", "$x ${x}"],
+)
+def test_record_text_is_shown_as_written_in_explanations(hostile: str) -> None:
+    policy = policykit.loads(HEADER + 'criterion a cites "1" = space.name == "湖南"')
+    result = policy.evaluate({"name": hostile}, as_of=AS_OF)
+    assert result.outcome == "not_met"
+    assert hostile in result.explain(lang="zh")
+    assert hostile in result.explain(lang="en")
+    assert hostile in json.dumps(result.to_dict(), ensure_ascii=False)
+
+
+def test_policy_text_with_braces_is_shown_as_written() -> None:
+    text = HEADER + 'criterion a "{0} {x.__class__}" cites "{}" quote "%s" = space.teams >= 1'
+    result = policykit.loads(text).evaluate({"teams": 0}, as_of=AS_OF)
+    explained = result.explain(lang="zh")
+    assert "{0} {x.__class__}" in explained
+
+
+# ---------------------------------------------------------------- caches and grammar
+
+
+def _policykit_modules() -> list[Any]:
+    return [importlib.import_module(m.name)
+            for m in pkgutil.walk_packages(policykit.__path__, "policykit.")]
+
+
+def test_every_cache_is_bounded() -> None:
+    caches = []
+    for module in _policykit_modules():
+        for _name, obj in vars(module).items():
+            if callable(obj) and hasattr(obj, "cache_info") and hasattr(obj, "__wrapped__"):
+                caches.append(obj)
+    assert caches, "expected the parser's grammar cache at least"
+    for cached in caches:
+        maxsize = cached.cache_info().maxsize
+        takes_nothing = not inspect.signature(cached.__wrapped__).parameters
+        assert maxsize is not None or takes_nothing, f"{cached.__qualname__} grows without bound"
+
+
+def test_loading_many_policies_grows_no_cache() -> None:
+    for i in range(30):
+        policykit.loads(HEADER + f'criterion a{i} cites "x" = space.teams >= {i}')
+    assert _lark.cache_info().currsize == 1
+    for module in _policykit_modules():
+        for obj in vars(module).values():
+            if isinstance(obj, functools._lru_cache_wrapper):
+                assert obj.cache_info().currsize <= 1
+
+
+def test_the_grammar_is_lalr_in_strict_mode() -> None:
+    options = _lark().options
+    assert options.parser == "lalr"
+    assert options.strict is True
+
+
+def test_unknown_grammar_is_a_syntax_error_not_a_crash() -> None:
+    with pytest.raises(PolicySyntaxError):
+        policykit.loads(HEADER + 'include "../../etc/passwd"')
