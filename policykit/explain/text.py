@@ -145,15 +145,17 @@ def _comparison(c: Comparison, lang: str, node: Trace) -> str:
         ratio, base_label, base_amount = c.share
         base = f"{label_text(base_label, lang)} {format_amount(base_amount, lang)}"
         share = format_ratio(Fraction(ratio), lang)
-        whole = ""
         if c.whole_bound is not None:
+            # A share of a count, in the legal words, then the whole count it comes to.
             lower = c.op in (">=", ">")
-            whole = (f"，即{'至少' if lower else '至多'} {c.whole_bound}" if zh else
-                     f", i.e. {'at least' if lower else 'at most'} {c.whole_bound}")
-        elif c.actual is not None or c.required.value is not None:
-            whole = (f"，即{_REQUIRED[lang][c.op].format(x=required)}" if zh else
-                     f", i.e. {_REQUIRED[lang][c.op].format(x=required)}")
-        requirement = _SHARE[lang][c.op].format(base=base, share=share) + whole
+            requirement = _SHARE[lang][c.op].format(base=base, share=share) + (
+                f"，即{'至少' if lower else '至多'} {c.whole_bound}" if zh else
+                f", i.e. {'at least' if lower else 'at most'} {c.whole_bound}")
+        else:
+            # A share of a quantity: the amount it comes to carries the bound.
+            amount = _REQUIRED[lang][c.op].format(x=required)
+            requirement = (f" {base} 的{share}，即{amount}" if zh else
+                           f"{share} of {base}, i.e. {amount}")
     elif isinstance(c.required.value, date):
         requirement = _DATES[lang][c.op].format(x=required)
     else:
