@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -141,6 +141,22 @@ class Policy:
             hint = f"; did you mean {suggestion!r}?" if suggestion else ""
             raise KeyError(f"{self.id} has no rule {rule!r}{hint}")
         return evaluate(self._compiled, self.structure(record), as_of, rule)
+
+
+    def evaluate_many(self, records: Iterable[Any], *, as_of: date,
+                      rule: str | None = None) -> Iterator[Result]:
+        """Evaluate each record in turn, lazily: memory does not grow with the input.
+
+        A malformed record raises :class:`~policykit.errors.RecordError` when reached.
+        """
+        if not isinstance(as_of, date):
+            raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
+        if rule is not None and rule not in self._compiled.rules:
+            self.evaluate({}, as_of=as_of, rule=rule)  # raises the KeyError with a hint
+        compiled, subject, name = self._compiled, self._program.subject_type, \
+            self._program.subject_name
+        for record in records:
+            yield evaluate(compiled, structure(record, subject, name), as_of, rule)
 
 
 def _rule_info(rule: p.CheckedRule) -> RuleInfo:

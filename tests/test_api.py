@@ -85,3 +85,12 @@ def test_loading_never_runs_python_from_the_policy() -> None:
             ' + \\""\n')
     policy = policykit.loads(text)
     assert policy.evaluate({"name": "y"}, as_of=date(2016, 9, 1)).outcome == "not_met"
+
+
+def test_evaluate_many_streams_results_in_order() -> None:
+    recognition = policykit.bundled("hunan.recognition")
+    records = ({"area": f"{500 + delta} m2"} for delta in (-1, 0, 1))
+    # 499 < 500 fails; 500 and 501 meet 500平方米(含)以上.
+    outcomes = [r.outcome for r in recognition.evaluate_many(records, as_of=date(2016, 9, 1),
+                                                            rule="area")]
+    assert outcomes == ["not_met", "met", "met"]
