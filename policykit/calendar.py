@@ -110,11 +110,17 @@ def period_end(event_on: date, duration: Duration) -> PeriodEnd:
 _MAX_RANGE_MONTHS = 1200
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _day_range(months: int) -> tuple[int, int]:
-    starts = [date(2000, 1, 1) + timedelta(days=i) for i in range(4 * 365 + 1)]
-    spans = [(add_period(start, Duration(months=months)).last_day - start).days
-             for start in starts]
+    # Leap years repeat every 400 years (2100 has no 29 February), so every start month
+    # of one such cycle is tried. Within a month, days 1-28 span the same number of days
+    # (the longest); only the 29th-31st can be clamped to a shorter month's end.
+    spans = [
+        (add_period(start, Duration(months=months)).last_day - start).days
+        for year in range(2000, 2400) for month in range(1, 13)
+        for day in (1, 29, 30, 31) if day <= last_day_of_month(year, month)
+        for start in (date(year, month, day),)
+    ]
     return min(spans), max(spans)
 
 
@@ -122,8 +128,8 @@ def day_range(duration: Duration) -> tuple[int, int] | None:
     """The fewest and most days a period of ``duration`` can span, whatever its start.
 
     A period of months ends per 第二百零二条, so its length in days depends on where
-    it starts: one month spans 28 to 31 days, six months 181 to 184. Every start in a
-    four-year cycle (leap year included) is tried. None beyond 100 years.
+    it starts: one month spans 28 to 31 days, six months 181 to 184, four years 1460
+    (across 2100) to 1461. None beyond 100 years.
     """
     if duration.days or duration.months == 0:
         return duration.days, duration.days

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 from typing import Any
@@ -615,6 +616,10 @@ def _whole_bound(op: str, bound: Fraction) -> int:
 
 
 def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | None:
+    """How far ``actual`` is from meeting ``op required``; None where a gap means nothing
+    (equality, text, dates, enumerations, sets)."""
+    if op in ("==", "!="):
+        return None
     if isinstance(actual, Duration) or isinstance(required, Duration):
         if not actual.comparable_with(required):
             return None
@@ -624,7 +629,8 @@ def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | Non
         value: Any = Duration(days=diff) if (actual.days or required.days) else \
             Duration(months=diff)
         return attrs.evolve(shown, value=value)
-    if isinstance(actual, date | Enum | str | bool):
+    if not isinstance(actual, int | Decimal | Fraction) or isinstance(actual, bool) \
+            or not isinstance(required, int | Decimal | Fraction):
         return None
     diff = Fraction(required) - Fraction(actual) if op in (">=", ">") else \
         Fraction(actual) - Fraction(required)

@@ -39,7 +39,7 @@ class Limits:
     """
 
     max_bytes: int = 1_000_000
-    max_depth: int = 64
+    max_depth: int = attrs.field(default=64, validator=attrs.validators.le(200))
     max_nodes: int = 200_000
     max_string: int = 10_000
     max_chain: int = 1_000

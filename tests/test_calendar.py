@@ -17,7 +17,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policykit.calendar import Duration, PeriodEnd, add_period, last_day_of_month, period_end
+from policykit.calendar import (
+    Duration,
+    PeriodEnd,
+    add_period,
+    day_range,
+    last_day_of_month,
+    period_end,
+)
 
 CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "catala-dates-calc"
 
@@ -232,3 +239,42 @@ def test_durations_are_equal_by_unit_not_by_length() -> None:
     # No order between durations: comparing them is a decision for the caller.
     with pytest.raises(TypeError):
         _ = Duration(months=1) < Duration(months=2)  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------- day_range
+
+
+def _span(start: date, months: int) -> int:
+    return (add_period(start, Duration(months=months)).last_day - start).days
+
+
+def test_day_range_by_hand() -> None:
+    # One month: 1 February → 1 March in a common year is 28 days (so is 31 January →
+    # 28 February, clamped); 1 January → 1 February is 31.
+    assert day_range(Duration(months=1)) == (28, 31)
+    # Six months: 1 January → 1 July of a common year, 31+28+31+30+31+30 = 181;
+    # 1 July → 1 January, 31+31+30+31+30+31 = 184.
+    assert day_range(Duration(months=6)) == (181, 184)
+    assert day_range(Duration(months=12)) == (365, 366)
+    assert day_range(Duration(days=30)) == (30, 30)
+    assert day_range(Duration()) == (0, 0)
+    assert day_range(Duration(months=1201)) is None
+
+
+def test_day_range_knows_centuries_without_a_29th_of_february() -> None:
+    # Four years hold one 29 February, except across 2100 (divisible by 100, not by 400):
+    # 2098-03-01 + 48 months = 2102-03-01, 4 × 365 = 1460 days. From 2000: 1461.
+    assert _span(date(2098, 3, 1), 48) == 1460
+    assert _span(date(2000, 1, 1), 48) == 1461
+    assert day_range(Duration(months=48)) == (1460, 1461)
+
+
+@given(
+    start=st.dates(min_value=date(1, 1, 1), max_value=date(9000, 12, 31)),
+    months=st.integers(min_value=1, max_value=1200),
+)
+def test_day_range_bounds_every_start(start: date, months: int) -> None:
+    bounds = day_range(Duration(months=months))
+    assert bounds is not None
+    low, high = bounds
+    assert low <= _span(start, months) <= high

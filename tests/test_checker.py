@@ -224,6 +224,29 @@ def test_pk302_a_share_of_a_date() -> None:
            "take a share of a count, an area or money", "a share of a date means nothing")
 
 
+@pytest.mark.parametrize(
+    ("body", "fault"),
+    [
+        ('space.ready_to_move_in == judged "q"', 'judged "q"'),
+        ("space.ready_to_move_in == b", "b"),
+        ("true != (space.area >= 1 m2)", "space.area >= 1 m2"),
+    ],
+)
+def test_pk302_a_condition_is_not_a_value_to_compare(body: str, fault: str) -> None:
+    # Found by the odd-policy property of test_hazards.py: the compiler has no value for
+    # a rule, a judgement or a comparison, so the checker must refuse `==` on one.
+    text = JUDGED_HEADER + 'criterion b cites "y" = space.teams >= 1\n' + RULE + body
+    op = "!=" if "!=" in body else "=="
+    expect(text, PolicyTypeError, "PK302", 3, 25 + body.index(fault),
+           "^" * len(fault), "combine conditions with `and`, `or`, `not` or `implies`",
+           f"`{fault}` is a condition, and `{op}` compares values")
+
+
+def test_a_yes_no_field_compares_with_true() -> None:
+    policy = policykit.loads(HEADER + RULE + "space.ready_to_move_in == false")
+    assert policy.evaluate({"ready_to_move_in": False}, as_of=date(2016, 9, 1)).outcome == "met"
+
+
 def test_pk303_a_body_that_is_not_a_condition() -> None:
     expect(HEADER + RULE + "space.area", PolicyTypeError, "PK303", 2, 25, "^" * 10,
            "compare it with something, e.g. `space.area >= 500 m2`",

@@ -737,3 +737,11 @@ def test_a_policy_error_never_comes_from_python_internals() -> None:
     kinds = {type(x).__module__ for x in nodes_of(policy)}
     assert kinds == {"policykit.nodes"}
     assert not re.search(r"\blark\b", repr(policy))
+
+
+def test_the_depth_limit_cannot_be_raised_past_what_the_stack_allows() -> None:
+    # The parse, check and compile stages recurse once per level; 200 stays far below
+    # Python's default recursion limit of 1000, so no setting can reach a RecursionError.
+    with pytest.raises(ValueError, match="200"):
+        Limits(max_depth=201)
+    Limits(max_depth=200)

@@ -245,6 +245,17 @@ class ExprChecker:
         left, right = self._pair(expr.left, expr.right)
         if left is None or right is None:
             return None
+        # Only values compare (fields, constants, shares): a rule, a judgement or another
+        # condition on either side has no value to compare, only an outcome.
+        conditions = [node for node, typed in ((expr.left, left), (expr.right, right))
+                      if not isinstance(typed, p.TField | p.TConst | p.TOf)]
+        for node in conditions:
+            self.diags.error(
+                "PK302", f"`{_text(node)}` is a condition, and `{expr.op}` compares values",
+                node.span, "combine conditions with `and`, `or`, `not` or `implies`",
+            )
+        if conditions:
+            return None
         lt, rt = _type_of(left), _type_of(right)
         if not self._comparable(expr, lt, rt, expr.op, left, right):
             return None

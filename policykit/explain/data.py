@@ -139,7 +139,10 @@ def _amount(amount: Amount | None) -> dict[str, Any] | None:
         return None
     value = amount.value
     unit: str | None = None
-    if isinstance(value, Duration):
+    if value is None:  # a value the record did not give
+        plain: Any = None
+        unit = {"area": "m2", "money": "CNY"}.get(amount.dim.value) if amount.dim else None
+    elif isinstance(value, Duration):
         plain = str(value.days or value.months)
         unit = "days" if value.days else "months"
     elif amount.dim is not None:
