@@ -25,6 +25,7 @@ from policykit.evaluator import Result, evaluate
 from policykit.nodes import Label
 from policykit.parser import DEFAULT_LIMITS, Limits, parse
 from policykit.records import structure
+from policykit.trace import OUTCOME_WORDS
 
 __all__ = [
     "NotInForce",
@@ -167,8 +168,7 @@ def _rule_info(rule: p.CheckedRule) -> RuleInfo:
             reads[node.path] = None
         elif isinstance(node, p.TJudged):
             judgements.setdefault(node.key, node.question)
-    outcomes = ("eligible", "ineligible", "undetermined") if rule.kind == "decision" else \
-        ("met", "not_met", "unknown", "awaiting_judgement")
+    outcomes = tuple(dict.fromkeys(OUTCOME_WORDS[rule.kind].values()))
     return RuleInfo(rule.name, rule.kind, rule.label.zh, rule.label.en, rule.citations,
                     tuple(reads), tuple(judgements), tuple(judgements.values()),
                     tuple(n.name for n in rule.notes), outcomes)

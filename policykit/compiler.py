@@ -171,16 +171,18 @@ def _truth(flag: bool) -> Truth:
     return MET if flag else NOT_MET
 
 
-def _fields(expr: p.TExpr) -> list[p.TField]:
-    """The fields an expression reads, in order (for naming missing facts)."""
-    found: list[p.TField] = []
+def _fields(expr: p.TExpr) -> list[p.TField | p.TIndex]:
+    """The facts an expression reads, in order (for naming missing facts)."""
+    found: list[p.TField | p.TIndex] = []
     stack: list[Any] = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, p.TField):
+        if isinstance(node, p.TField | p.TIndex):
             found.append(node)
         elif isinstance(node, p.TOf):
             stack.append(node.base)
+        elif isinstance(node, p.TLength):
+            stack.append(node.operand)
     return found
 
 
@@ -218,6 +220,26 @@ class _Compiler:
             return lambda ctx: constant
         if isinstance(expr, p.TField):
             return _field_reader(expr.steps)
+        if isinstance(expr, p.TIndex):
+            read_map = _field_reader(expr.base.steps)
+            key = expr.key
+
+            def entry(ctx: Ctx) -> Any:
+                mapping = read_map(ctx)
+                if mapping is MISSING:
+                    return MISSING
+                value = mapping.get(key)
+                return MISSING if value is None else value
+
+            return entry
+        if isinstance(expr, p.TLength):
+            text = self.value(expr.operand)
+
+            def length(ctx: Ctx) -> Any:
+                value = text(ctx)
+                return MISSING if value is MISSING else len(value)
+
+            return length
         if isinstance(expr, p.TOf):
             ratio = Fraction(expr.ratio.value)
             base = self.value(expr.base)
@@ -238,6 +260,23 @@ class _Compiler:
 
     def c_TField(self, expr: p.TField) -> tuple[Decide, Explain]:
         read = _field_reader(expr.steps)
+        missing = (t.Missing(expr.path, expr.label),)
+
+        def decide(ctx: Ctx) -> Truth:
+            value = read(ctx)
+            if value is MISSING:
+                return UNKNOWN
+            return MET if value else NOT_MET
+
+        def explain(ctx: Ctx) -> t.Trace:
+            outcome = decide(ctx)
+            return t.Trace("fact", outcome, expr.text, label=expr.label,
+                           missing=missing if outcome is UNKNOWN else ())
+
+        return decide, explain
+
+    def c_TIndex(self, expr: p.TIndex) -> tuple[Decide, Explain]:
+        read = self.value(expr)
         missing = (t.Missing(expr.path, expr.label),)
 
         def decide(ctx: Ctx) -> Truth:
@@ -549,14 +588,19 @@ def _field_reader(steps: tuple[str, ...]) -> ValueFn:
 def _missing(ctx: Ctx, exprs: list[p.TExpr]) -> tuple[t.Missing, ...]:
     found: list[t.Missing] = []
     for expr in exprs:
-        for field in _fields(expr):
-            if _field_reader(field.steps)(ctx) is MISSING:
-                found.append(t.Missing(field.path, field.label))
+        for fact in _fields(expr):
+            if isinstance(fact, p.TIndex):
+                mapping = _field_reader(fact.base.steps)(ctx)
+                absent = mapping is MISSING or mapping.get(fact.key) is None
+            else:
+                absent = _field_reader(fact.steps)(ctx) is MISSING
+            if absent:
+                found.append(t.Missing(fact.path, fact.label))
     return tuple(found)
 
 
 def _label_of(expr: p.TExpr) -> Label:
-    if isinstance(expr, p.TField):
+    if isinstance(expr, p.TField | p.TIndex | p.TLength):
         return expr.label
     if isinstance(expr, p.TOf):
         return _label_of(expr.base)

@@ -63,7 +63,7 @@ class Result:
 
     @property
     def kind(self) -> str:
-        """The kind of the rule evaluated: ``criterion`` or ``decision``."""
+        """The kind of the rule evaluated: ``criterion``, ``decision`` or ``target``."""
         return self._rule.kind
 
     @property

@@ -29,8 +29,10 @@ __all__ = [
     "Header",
     "Implies",
     "Includes",
+    "Index",
     "Judged",
     "Label",
+    "Length",
     "Member",
     "Not",
     "Note",
@@ -39,10 +41,12 @@ __all__ = [
     "Path",
     "Policy",
     "QuantityLit",
+    "Ref",
     "Rule",
     "SetLit",
     "Since",
     "Statement",
+    "Target",
     "TextLit",
 ]
 
@@ -208,6 +212,23 @@ class Combination:
 
 
 @attrs.frozen
+class Index:
+    """``app.form["leader_bio"]``: one entry of a map field."""
+
+    base: Path
+    key: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Length:
+    """``length of x``: the number of characters of a text (字数)."""
+
+    operand: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Judged:
     """``judged "question" en "question"``: a reviewer's judgement, keyed by ``key``
     (the enclosing criterion's name when not given)."""
@@ -220,6 +241,7 @@ class Judged:
 Expr = (
     Path | NumberLit | QuantityLit | FractionLit | TextLit | DateLit | BoolLit | SetLit
     | Compare | BoolOp | Not | Implies | Member | Includes | Since | Of | Combination | Judged
+    | Index | Length
 )
 
 
@@ -248,11 +270,19 @@ class Citation:
 
 
 @attrs.frozen
+class Ref:
+    """A name that refers to a declaration, e.g. a note in ``see NAME``."""
+
+    name: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Criterion:
     name: str
     label: Label | None
     citations: tuple[Citation, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Ref, ...]
     body: Expr
     span: Span | None = _span()
     name_span: Span | None = _span()
@@ -263,7 +293,20 @@ class Decision:
     name: str
     label: Label | None
     citations: tuple[Citation, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Ref, ...]
+    body: Expr
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+@attrs.frozen
+class Target:
+    """A goal over a region's statistics: met, not met, or undetermined."""
+
+    name: str
+    label: Label | None
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
     body: Expr
     span: Span | None = _span()
     name_span: Span | None = _span()
@@ -285,8 +328,8 @@ class Note:
     name_span: Span | None = _span()
 
 
-Rule = Criterion | Decision
-Statement = Criterion | Decision | Note
+Rule = Criterion | Decision | Target
+Statement = Criterion | Decision | Target | Note
 
 
 @attrs.frozen

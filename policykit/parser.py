@@ -472,7 +472,7 @@ class _Builder:
             return self.note(tree, name, name_tok)
         label: n.Label | None = None
         citations: list[n.Citation] = []
-        notes: list[str] = []
+        notes: list[n.Ref] = []
         body: n.Expr | None = None
         for child in tree.children[1:]:
             if isinstance(child, Tree) and child.data == "label":
@@ -480,13 +480,19 @@ class _Builder:
             elif isinstance(child, Tree) and child.data == "cite":
                 citations.append(self.cite(child))
             elif isinstance(child, Tree) and child.data == "see":
-                notes.extend(str(t) for t in child.children)
+                notes.extend(n.Ref(str(t), span=self.span(t)) for t in child.children)
             elif child is not None:
                 body = self.expr(child)
         assert body is not None
-        cls = n.Criterion if kind == "criterion" else n.Decision
-        return cls(name, label, tuple(citations), tuple(notes), body,
-                   span=self.span(tree), name_span=self.span(name_tok))
+        span, name_span = self.span(tree), self.span(name_tok)
+        if kind == "criterion":
+            return n.Criterion(name, label, tuple(citations), tuple(notes), body, span=span,
+                               name_span=name_span)
+        if kind == "target":
+            return n.Target(name, label, tuple(citations), tuple(notes), body, span=span,
+                            name_span=name_span)
+        return n.Decision(name, label, tuple(citations), tuple(notes), body, span=span,
+                          name_span=name_span)
 
     def note(self, tree: Tree[Token], name: str, name_tok: Token) -> n.Note:
         kind = ""
@@ -655,6 +661,14 @@ class _Builder:
             else:
                 branches.append(n.Branch(None, self.expr(k.children[0]), span=self.span(k)))
         return n.Combination(str(quant.children[0]), tuple(branches), span=span)
+
+    def x_index(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        base, key = kids
+        assert isinstance(base, Tree) and isinstance(key, Token)
+        return n.Index(self.path(base), self.string(key), span=span)
+
+    def x_length(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Length(self.expr(kids[0]), span=span)
 
     def x_judged(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
         question = self.label(kids[0], kids[1])

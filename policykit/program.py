@@ -32,7 +32,9 @@ __all__ = [
     "TField",
     "TImplies",
     "TIncludes",
+    "TIndex",
     "TJudged",
+    "TLength",
     "TMember",
     "TNot",
     "TOf",
@@ -67,6 +69,30 @@ class TField:
 
     steps: tuple[str, ...]
     path: str
+    type: Type
+    label: Label
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TIndex:
+    """One entry of a map field: ``app.form["leader_bio"]``, shown as ``path``."""
+
+    base: TField
+    key: str
+    path: str
+    type: Type
+    label: Label
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TLength:
+    """The number of characters of a text value (字数)."""
+
+    operand: TExpr
     type: Type
     label: Label
     text: str
@@ -192,14 +218,14 @@ class TRuleRef:
 
 TExpr = (
     TField | TConst | TOf | TCompare | TBoolOp | TNot | TImplies | TMember | TIncludes
-    | TSince | TCombination | TJudged | TRuleRef
+    | TSince | TCombination | TJudged | TRuleRef | TIndex | TLength
 )
 
 
 @attrs.frozen
 class CheckedRule:
     name: str
-    kind: str  # "criterion" | "decision"
+    kind: str  # "criterion" | "decision" | "target"
     label: Label
     citations: tuple[CheckedCitation, ...]
     notes: tuple[CheckedNote, ...]

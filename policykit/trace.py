@@ -142,7 +142,7 @@ class Trace:
     @property
     def is_rule(self) -> bool:
         """Rules and named branches are what a case officer reads out."""
-        return self.kind in ("criterion", "decision", "branch")
+        return self.kind in ("criterion", "decision", "target", "branch")
 
 
 OUTCOME_WORDS: dict[str, dict[Truth, str]] = {
@@ -150,12 +150,15 @@ OUTCOME_WORDS: dict[str, dict[Truth, str]] = {
                   Truth.AWAITING: "awaiting_judgement"},
     "decision": {Truth.MET: "eligible", Truth.NOT_MET: "ineligible",
                  Truth.UNKNOWN: "undetermined", Truth.AWAITING: "undetermined"},
+    "target": {Truth.MET: "met", Truth.NOT_MET: "not_met",
+               Truth.UNKNOWN: "undetermined", Truth.AWAITING: "undetermined"},
 }
 """The outcome vocabulary of the public API (spec/api.md), by the kind of rule."""
 
 
 def outcome_word(kind: str, truth: Truth) -> str:
-    """The public word for an outcome of a rule of ``kind``."""
+    """The public word for an outcome of a rule or trace node of ``kind`` (nodes that are
+    not decisions or targets use the criterion words)."""
     return OUTCOME_WORDS.get(kind, OUTCOME_WORDS["criterion"])[truth]
 
 

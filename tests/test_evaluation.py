@@ -282,3 +282,55 @@ def test_decision_path_and_explanation_agree(record: dict[str, Any], as_of: date
             assert result.missing == () and result.pending == ()
         elif result.outcome in ("undetermined", "unknown"):
             assert result.missing or result.pending
+
+
+# ---------------------------------------------------------------- targets, texts and maps
+
+TARGETS = policykit.loads(
+    'policy q.x title "目标" source "方案" issued 2016-01-01 by "市" subject region: RegionStats\n'
+    'target mentors "创业导师" cites "一、(二)" quote "选聘创业导师、咨询师超过20人"\n'
+    '  = region.mentors > 20\n'
+    'target jobs "就业" cites "一、(二)" quote "带动就业5000人以上" = region.jobs >= 5000\n'
+    'target all_2020 cites "一、(二)" = all of (mentors, jobs)\n'
+)
+
+
+def test_targets_use_their_own_outcome_words() -> None:
+    # 超过20人 excludes 20: 21 meets it; 5000人以上 includes 5000.
+    met = TARGETS.evaluate({"mentors": 21, "jobs": 5000}, as_of=AS_OF)
+    assert met.outcome == "met"
+    assert TARGETS.evaluate({"mentors": 20, "jobs": 5000}, as_of=AS_OF).outcome == "not_met"
+    undetermined = TARGETS.evaluate({"mentors": 21}, as_of=AS_OF)
+    assert undetermined.outcome == "undetermined"
+    assert undetermined.missing == ("region.jobs",)
+    assert {r.name: r.outcomes for r in TARGETS.rules()}["jobs"] == (
+        "met", "not_met", "undetermined")
+
+
+FORM = policykit.loads(
+    'policy f.x title "表" source "通知" issued 2016-04-08 by "厅" subject app: FilingApplication\n'
+    'criterion bio cites "附件1" quote "主要负责人简介（限200字）"\n'
+    '  = length of app.form["leader_bio"] <= 200\n'
+    'criterion charter cites "第十七条(四)"\n'
+    '  = "supports_charter" in app.space.operator.declarations\n'
+)
+
+
+def test_length_of_a_form_text_counts_characters() -> None:
+    # 限200字: 200 Chinese characters are within the limit, 201 exceed it by 1.
+    assert FORM.evaluate({"form": {"leader_bio": "字" * 200}}, as_of=AS_OF,
+                         rule="bio").outcome == "met"
+    over = FORM.evaluate({"form": {"leader_bio": "字" * 201}}, as_of=AS_OF, rule="bio")
+    assert over.outcome == "not_met"
+    assert "超出 1" in over.explain("zh")
+    absent = FORM.evaluate({"form": {}}, as_of=AS_OF, rule="bio")
+    assert absent.outcome == "unknown"
+    assert absent.missing == ("app.form[leader_bio]",)
+
+
+def test_a_text_in_a_set_of_texts() -> None:
+    yes = {"space": {"operator": {"declarations": ["supports_charter"]}}}
+    no = {"space": {"operator": {"declarations": []}}}
+    assert FORM.evaluate(yes, as_of=AS_OF, rule="charter").outcome == "met"
+    assert FORM.evaluate(no, as_of=AS_OF, rule="charter").outcome == "not_met"
+    assert FORM.evaluate({}, as_of=AS_OF, rule="charter").outcome == "unknown"

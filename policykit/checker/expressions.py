@@ -27,6 +27,7 @@ from policykit.types import (
     EnumT,
     IntT,
     ListT,
+    MapT,
     QuantityT,
     RecordT,
     SetT,
@@ -111,6 +112,8 @@ class ExprChecker:
             n.Of: self.of,
             n.Combination: self.combination,
             n.Judged: self.judged,
+            n.Index: self.index,
+            n.Length: self.length,
         }
 
     # ------------------------------------------------------------ names
@@ -248,7 +251,7 @@ class ExprChecker:
         # Only values compare (fields, constants, shares): a rule, a judgement or another
         # condition on either side has no value to compare, only an outcome.
         conditions = [node for node, typed in ((expr.left, left), (expr.right, right))
-                      if not isinstance(typed, p.TField | p.TConst | p.TOf)]
+                      if not isinstance(typed, _VALUES)]
         for node in conditions:
             self.diags.error(
                 "PK302", f"`{_text(node)}` is a condition, and `{expr.op}` compares values",
@@ -362,6 +365,16 @@ class ExprChecker:
             if collection is None:
                 return None
             ctype = _type_of(collection)
+            if ctype == ListT(TEXT):  # "supports_charter" in org.declarations
+                element = self.expr(expr.element)
+                if element is None:
+                    return None
+                if _type_of(element) != TEXT:
+                    self.diags.error("PK301", f"`{_short(collection)}` holds texts, but "
+                                     f"`{_short(element)}` is not a text", expr.span,
+                                     'write the text in quotes, e.g. `"supports_charter"`')
+                    return None
+                return p.TMember(element, collection, expr.negated, _text(expr), span=expr.span)
             if not isinstance(ctype, SetT):
                 self.diags.error("PK302", f"`{_short(collection)}` is not a set", expr.span,
                                  "write the values in braces: `{a, b}`")
@@ -449,6 +462,37 @@ class ExprChecker:
             return None
         return p.TCombination(expr.quantifier, tuple(branches), _text(expr), span=expr.span)
 
+    def index(self, expr: n.Index, _hint: type[Enum] | None) -> p.TExpr | None:
+        base = self.field(expr.base)
+        if base is None:
+            return None
+        if not isinstance(base.type, MapT):
+            self.diags.error(
+                "PK302", f"`{base.path}` is {_an(describe(base.type))}, not a map", expr.span,
+                "only map fields such as `app.form` take a key in brackets",
+            )
+            return None
+        label = n.Label(f"{base.label.zh}「{expr.key}」",
+                        f"{base.label.en or base.label.zh} [{expr.key}]")
+        return p.TIndex(base, expr.key, f"{base.path}[{expr.key}]", base.type.value, label,
+                        _text(expr), span=expr.span)
+
+    def length(self, expr: n.Length, _hint: type[Enum] | None) -> p.TExpr | None:
+        operand = self.expr(expr.operand)
+        if operand is None:
+            return None
+        if _type_of(operand) != TEXT:
+            self.diags.error(
+                "PK302", f"`{_short(operand)}` is {_an(describe(_type_of(operand)))}; "
+                "`length of` counts the characters of a text", expr.span,
+                "apply it to a text, e.g. `length of app.form[\"leader_bio\"]`",
+            )
+            return None
+        base = operand.label if isinstance(operand, p.TField | p.TIndex) else \
+            n.Label(_short(operand))
+        label = n.Label(f"{base.zh}字数", f"characters in {base.en or base.zh}")
+        return p.TLength(operand, INT, label, _text(expr), span=expr.span)
+
     def judged(self, expr: n.Judged, _hint: type[Enum] | None) -> p.TExpr | None:
         key = expr.key or self.criterion
         if key is None:
@@ -476,9 +520,13 @@ def _bare_name(expr: n.Expr) -> bool:
 
 
 def _type_of(expr: p.TExpr) -> Type:
-    if isinstance(expr, p.TField | p.TConst | p.TOf):
+    if isinstance(expr, _VALUES):
         return expr.type
     return BOOL
+
+
+_VALUES = (p.TField, p.TConst, p.TOf, p.TIndex, p.TLength)
+"""The typed expressions that have a value (the rest have only an outcome)."""
 
 
 def _is_condition(expr: p.TExpr) -> bool:

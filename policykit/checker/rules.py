@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from policykit import nodes as n
@@ -11,7 +10,6 @@ from policykit.checker.expressions import ExprChecker, RuleScope
 from policykit.diagnostics import Collector, closest
 from policykit.errors import policy_error
 from policykit.records import RECORD_TYPES
-from policykit.source import Span
 from policykit.types import BOOL, MapT
 
 __all__ = ["check"]
@@ -45,7 +43,9 @@ def check(policy: n.Policy, filename: str = "<string>") -> p.Program:
 
 
 def _kind(rule: n.Rule) -> str:
-    return "criterion" if isinstance(rule, n.Criterion) else "decision"
+    if isinstance(rule, n.Criterion):
+        return "criterion"
+    return "target" if isinstance(rule, n.Target) else "decision"
 
 
 def _info(header: n.Header, diags: Collector) -> p.PolicyInfo:
@@ -136,46 +136,29 @@ def _judgements(header: n.Header, checker: ExprChecker, diags: Collector) -> p.T
 def _rule(rule: n.Rule, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
           checker: ExprChecker, diags: Collector) -> p.CheckedRule | None:
     kind = _kind(rule)
-    if kind == "criterion" and not rule.citations:
+    if kind in ("criterion", "target") and not rule.citations:
         diags.error(
-            "PK501", f"the criterion `{rule.name}` cites no article", rule.name_span,
-            f'add the article it encodes: `criterion {rule.name} cites "第五条(一)" quote "…"`',
+            "PK501", f"the {kind} `{rule.name}` cites no article", rule.name_span,
+            f'add the article it encodes: `{kind} {rule.name} cites "第五条(一)" quote "…"`',
         )
     attached: list[p.CheckedNote] = []
-    for name in rule.notes:
+    for ref in rule.notes:
+        name = ref.name
         note = notes.get(name)
         if note is None:
             suggestion = closest(name, notes)
-            diags.error("PK206", f"unknown note `{name}`", _see_span(rule, name),
+            diags.error("PK206", f"unknown note `{name}`", ref.span or rule.span,
                         f"did you mean `{suggestion}`?" if suggestion else
                         "declare it with `note NAME silence|conflict|ambiguity|discretion …`")
         else:
             attached.append(note)
     checker.refs = []
-    body = checker.condition(rule.body, rule.name if kind == "criterion" else None)
+    body = checker.condition(rule.body, rule.name if kind != "decision" else None)
     if body is None:
         return None
     return p.CheckedRule(rule.name, kind, rule.label or n.Label(rule.name),
                          _citations(rule.citations, info), tuple(attached), body,
                          tuple(dict.fromkeys(checker.refs)))
-
-
-_WORDS = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|([A-Za-z][A-Za-z0-9_]*)')
-
-
-def _see_span(rule: n.Rule, name: str) -> Span | None:
-    """Where ``see NAME`` names a note (the AST keeps the names without their spans)."""
-    if rule.span is None:
-        return None
-    source, end = rule.span.source, rule.body.span.start if rule.body.span else rule.span.end
-    seeing = False
-    for match in _WORDS.finditer(source.text, rule.span.start, end):
-        word = match.group(1)
-        if word in ("see", "cites", "from", "quote"):
-            seeing = word == "see"
-        elif seeing and word == name:
-            return Span(source, match.start(), match.end())
-    return rule.span
 
 
 def _main(header: n.Header, rules: dict[str, n.Rule], diags: Collector) -> str | None:

@@ -67,8 +67,7 @@ def _citation(c: CheckedCitation) -> dict[str, Any]:
 def _node(node: Trace) -> dict[str, Any]:
     data: dict[str, Any] = {
         "kind": node.kind,
-        "outcome": outcome_word(node.kind if node.kind == "decision" else "criterion",
-                                node.outcome),
+        "outcome": outcome_word(node.kind, node.outcome),
         "condition": node.condition,
     }
     if node.combine is not None:

@@ -62,7 +62,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
 
 
 def _word(node: Trace) -> str:
-    return outcome_word(node.kind if node.kind == "decision" else "criterion", node.outcome)
+    return outcome_word(node.kind, node.outcome)
 
 
 def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
