@@ -444,7 +444,16 @@ def example_path(policy: policykit.Policy) -> Path | None:
 
 
 def as_of_for(policy: policykit.Policy) -> tuple[date, bool]:
-    """The example's as-of date, and whether it was chosen in :data:`EXAMPLE_AS_OF`."""
+    """The example's as-of date, and whether it was chosen (not a fallback).
+
+    An example record names its date on a comment line of its own, ``# as_of: 2016-09-01``;
+    :data:`EXAMPLE_AS_OF` may also choose one.
+    """
+    example = example_path(policy)
+    if example is not None:
+        for line in example.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# as_of:"):
+                return date.fromisoformat(line.split(":", 1)[1].strip()), True
     chosen = EXAMPLE_AS_OF.get(policy.id)
     if chosen is not None:
         return chosen, True
