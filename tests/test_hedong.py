@@ -55,3 +55,17 @@ def test_the_two_nationally_filed_spaces() -> None:
     levels = {name: record(name).get("filing_level")  # type: ignore[attr-defined]
               for name in SEED_FUND}
     assert {n for n, level in levels.items() if level} == {"m3", "dianqiyuan"}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_FUND))
+def test_shanghai_filing_fails_on_registration_outside_shanghai(name: str) -> None:
+    # 第四条(一): 运营管理机构须是在本市注册的独立法人. A Tianjin operator fails it, so the
+    # filing is ineligible whatever else is unknown; Shanghai sets no numeric minimums, so
+    # the seed funds play no part.
+    shanghai = policykit.bundled("shanghai.filing")
+    application = {"space": record(name)}
+    result = shanghai.evaluate(application, as_of=AS_OF)
+    assert result.outcome == "ineligible"
+    assert result.missing == ()
+    registered = shanghai.evaluate(application, as_of=AS_OF, rule="registered_in_shanghai")
+    assert registered.outcome == "not_met"
