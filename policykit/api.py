@@ -54,7 +54,8 @@ class NotInForce(LookupError):
 
 @attrs.frozen
 class RuleInfo:
-    """What the catalog says of one rule: its kind, citation, fields read, outcomes."""
+    """What the catalog says of one rule: its kind, citation, the record it reads (its
+    subject), the fields read, outcomes."""
 
     name: str
     kind: str
@@ -66,6 +67,8 @@ class RuleInfo:
     questions: tuple[Label, ...]
     notes: tuple[str, ...]
     outcomes: tuple[str, ...]
+    subject_name: str = ""
+    subject_type: type[Any] = object
 
 
 class Policy:
@@ -75,6 +78,7 @@ class Policy:
         self._program = program
         self._compiled = compiled
         self.path = path
+        self._subjects = {r.name: (r.subject_name, r.subject_type) for r in program.rules}
 
     def __repr__(self) -> str:
         return f"<Policy {self.id}>"
@@ -86,7 +90,8 @@ class Policy:
 
     @property
     def subject_name(self) -> str:
-        """The name field paths start from, e.g. ``space`` in ``space.area``."""
+        """The name field paths start from, e.g. ``space`` in ``space.area`` (the header's
+        subject, or the main rule's when the header names none)."""
         return self._program.subject_name
 
     @property
@@ -101,8 +106,19 @@ class Policy:
 
     @property
     def subject_type(self) -> type[Any]:
-        """The record class this policy reads (e.g. ``policykit.records.MakerSpace``)."""
+        """The record class this policy reads (e.g. ``policykit.records.MakerSpace``): the
+        header's subject, or the main rule's. A rule ``over`` another record reads that
+        one (:meth:`rule_subject`)."""
         return self._program.subject_type
+
+    def rule_subject(self, rule: str | None = None) -> tuple[str, type[Any]]:
+        """The name and record class ``rule`` reads (the main rule's by default)."""
+        name = rule or self._program.main
+        if name not in self._subjects:
+            suggestion = closest(name, self._subjects)
+            hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+            raise KeyError(f"{self.id} has no rule {name!r}{hint}")
+        return self._subjects[name]
 
     @property
     def notes(self) -> tuple[p.CheckedNote, ...]:
@@ -124,9 +140,11 @@ class Policy:
             return False
         return not (info.in_force_until is not None and on >= info.in_force_until)
 
-    def structure(self, record: Any) -> Any:
-        """The record as an instance of :attr:`subject_type` (RecordError if malformed)."""
-        return structure(record, self._program.subject_type, self._program.subject_name)
+    def structure(self, record: Any, rule: str | None = None) -> Any:
+        """The record as an instance of the record type ``rule`` reads (the main rule's by
+        default; RecordError if malformed, with field paths from the rule's subject)."""
+        name, cls = self.rule_subject(rule)
+        return structure(record, cls, name)
 
     def evaluate(self, record: Any, *, as_of: date, rule: str | None = None) -> Result:
         """Decide ``rule`` (the main rule by default) for ``record`` as of ``as_of``.
@@ -137,11 +155,7 @@ class Policy:
         """
         if not isinstance(as_of, date):
             raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
-        if rule is not None and rule not in self._compiled.rules:
-            suggestion = closest(rule, self._compiled.rules)
-            hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-            raise KeyError(f"{self.id} has no rule {rule!r}{hint}")
-        return evaluate(self._compiled, self.structure(record), as_of, rule)
+        return evaluate(self._compiled, self.structure(record, rule), as_of, rule)
 
 
     def evaluate_many(self, records: Iterable[Any], *, as_of: date,
@@ -152,10 +166,8 @@ class Policy:
         """
         if not isinstance(as_of, date):
             raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
-        if rule is not None and rule not in self._compiled.rules:
-            self.evaluate({}, as_of=as_of, rule=rule)  # raises the KeyError with a hint
-        compiled, subject, name = self._compiled, self._program.subject_type, \
-            self._program.subject_name
+        name, subject = self.rule_subject(rule)  # a KeyError with a hint for a wrong name
+        compiled = self._compiled
         for record in records:
             yield evaluate(compiled, structure(record, subject, name), as_of, rule)
 
@@ -171,7 +183,8 @@ def _rule_info(rule: p.CheckedRule) -> RuleInfo:
     outcomes = tuple(dict.fromkeys(OUTCOME_WORDS[rule.kind].values()))
     return RuleInfo(rule.name, rule.kind, rule.label.zh, rule.label.en, rule.citations,
                     tuple(reads), tuple(judgements), tuple(judgements.values()),
-                    tuple(n.name for n in rule.notes), outcomes)
+                    tuple(n.name for n in rule.notes), outcomes, rule.subject_name,
+                    rule.subject_type)
 
 
 def _walk(expr: p.TExpr) -> Iterator[Any]:
@@ -182,6 +195,8 @@ def _walk(expr: p.TExpr) -> Iterator[Any]:
         yield node
         children: list[Any] = []
         for field in attrs.fields(type(node)):
+            if isinstance(node, p.TCountInYear) and field.name == "owner":
+                continue  # read only to name whose meetings are counted
             value = getattr(node, field.name)
             if isinstance(value, tuple):
                 children.extend(v.expr if isinstance(v, p.TBranch) else v

@@ -42,6 +42,19 @@ MISSING: Any = _Missing()
 """What a value closure returns when a field on its path is absent."""
 
 
+class SoFar:
+    """A count in a year that is not over on the evaluation's date: at least ``count``,
+    and more may come before the year ends."""
+
+    __slots__ = ("count",)
+
+    def __init__(self, count: int | Fraction) -> None:
+        self.count = count
+
+    def __repr__(self) -> str:
+        return f"SoFar({self.count})"
+
+
 class Ctx:
     """One evaluation: the record, the date, and the rules already decided."""
 
@@ -183,6 +196,10 @@ def _fields(expr: p.TExpr) -> list[p.TField | p.TIndex]:
             stack.append(node.base)
         elif isinstance(node, p.TLength):
             stack.append(node.operand)
+        elif isinstance(node, p.TCount):
+            found.append(node.collection)
+        elif isinstance(node, p.TCountInYear):
+            found.append(node.dates)  # an absent year means the last full year
     return found
 
 
@@ -204,7 +221,7 @@ class _Compiler:
         def explain(ctx: Ctx) -> t.Trace:
             body = explain_body(ctx)
             # A rule that combines parts lists the parts as its own children.
-            junction = body.kind in ("all", "any", "and", "or")
+            junction = body.kind in ("all", "any", "and", "or", "steps")
             return t.Trace(kind, body.outcome, rule.body.text,
                            body.children if junction else (body,), name=name, label=label,
                            citations=citations, notes=notes,
@@ -246,10 +263,60 @@ class _Compiler:
 
             def share(ctx: Ctx) -> Any:
                 value = base(ctx)
-                return MISSING if value is MISSING else ratio * Fraction(value)
+                if value is MISSING:
+                    return MISSING
+                if isinstance(value, SoFar):  # a share of a count that can only grow
+                    return SoFar(ratio * Fraction(value.count))
+                return ratio * Fraction(value)
 
             return share
+        if isinstance(expr, p.TCount):
+            read_list = _field_reader(expr.collection.steps)
+            wanted = expr.items
+
+            def count(ctx: Ctx) -> Any:
+                values = read_list(ctx)
+                if values is MISSING:
+                    return MISSING
+                return sum(1 for v in values if v in wanted)
+
+            return count
+        if isinstance(expr, p.TCountInYear):
+            read_dates = _field_reader(expr.dates.steps)
+            year_of = self.value(expr.year)
+
+            def count_in_year(ctx: Ctx) -> Any:
+                dates = read_dates(ctx)
+                if dates is MISSING:
+                    return MISSING
+                year = _year(ctx, year_of)
+                as_of = ctx.as_of
+                held = sum(1 for d in dates if d.year == year and d <= as_of)
+                return held if year < as_of.year else SoFar(held)
+
+            return count_in_year
         raise AssertionError(f"not a value: {type(expr).__name__}")  # pragma: no cover
+
+    def label(self, expr: p.TExpr) -> Callable[[Ctx], Label]:
+        """The label of a value in explanations; a count in a year names the year asked
+        about and, when the record says, whose dates they are (理事会会议次数（2017年）)."""
+        if isinstance(expr, p.TOf):
+            return self.label(expr.base)
+        if not isinstance(expr, p.TCountInYear):
+            fixed = _label_of(expr)
+            return lambda ctx: fixed
+        year_of = self.value(expr.year)
+        owner_of = self.value(expr.owner) if expr.owner is not None else None
+        zh, en = expr.label.zh, expr.label.en or expr.label.zh
+
+        def label(ctx: Ctx) -> Label:
+            year = _year(ctx, year_of)
+            owner = owner_of(ctx) if owner_of is not None else MISSING
+            whose = "" if owner is MISSING else str(owner)
+            return Label(f"{whose}{zh}（{year}年）",
+                         f"{whose + ' ' if whose else ''}{en} in {year}")
+
+        return label
 
     # ------------------------------------------------------------ conditions
 
@@ -407,6 +474,8 @@ class _Compiler:
         if isinstance(left_expr, p.TConst) and not isinstance(right_expr, p.TConst):
             left_expr, right_expr, op = right_expr, left_expr, _FLIP[op]
         left, right = self.value(left_expr), self.value(right_expr)
+        subject_of = self.label(left_expr)
+        base_of = self.label(right_expr.base if isinstance(right_expr, p.TOf) else right_expr)
 
         def decide(ctx: Ctx) -> Truth:
             a = left(ctx)
@@ -418,15 +487,32 @@ class _Compiler:
             except Incomparable:
                 return UNKNOWN
 
+        if _counts_in_a_year(left_expr) or _counts_in_a_year(right_expr):
+            exact = decide
+
+            def decide(ctx: Ctx) -> Truth:
+                a = left(ctx)
+                b = right(ctx)
+                if isinstance(a, SoFar) or isinstance(b, SoFar):
+                    if a is MISSING or b is MISSING:
+                        return UNKNOWN
+                    return _compare_so_far(op, a, b)
+                return exact(ctx)
+
         def explain(ctx: Ctx) -> t.Trace:
             a, b = left(ctx), right(ctx)
             outcome = decide(ctx)
             missing = _missing(ctx, [left_expr, right_expr])
             note = None
-            if outcome is UNKNOWN and not missing:
+            if isinstance(a, SoFar) or isinstance(b, SoFar):
+                note = "year_not_over" if outcome is UNKNOWN else None
+                a = a.count if isinstance(a, SoFar) else a
+                b = b.count if isinstance(b, SoFar) else b
+            elif outcome is UNKNOWN and not missing:
                 note = "months_vs_days"
                 missing = tuple(t.Missing(f.path, f.label) for f in _fields(left_expr))
-            detail = _comparison(left_expr, op, right_expr, a, b, outcome, note)
+            detail = _comparison(left_expr, op, right_expr, a, b, outcome, note,
+                                 subject_of(ctx), base_of(ctx))
             return t.Trace("compare", outcome, expr.text, detail=detail, missing=missing)
 
         return decide, explain
@@ -442,13 +528,23 @@ class _Compiler:
             return MET if (a in b) is not negated else NOT_MET
 
         subject = _label_of(expr.element)
+        # A text looked up in a field that lists texts ("director" in pr.proposers) is
+        # told from the field's side: what it holds, and the text it must (not) hold.
+        listed = isinstance(expr.element, p.TConst) and not isinstance(expr.collection,
+                                                                      p.TConst)
+        if listed:
+            subject = _label_of(expr.collection)
 
         def explain(ctx: Ctx) -> t.Trace:
             a, b = element(ctx), collection(ctx)
             outcome = decide(ctx)
-            detail = t.Membership(subject, "not in" if negated else "in",
-                                  None if a is MISSING else a,
-                                  frozenset() if b is MISSING else frozenset(b))
+            if listed:
+                detail = t.Membership(subject, "lacks" if negated else "has",
+                                      None if b is MISSING else tuple(b), frozenset({a}))
+            else:
+                detail = t.Membership(subject, "not in" if negated else "in",
+                                      None if a is MISSING else a,
+                                      frozenset() if b is MISSING else frozenset(b))
             return t.Trace("member", outcome, expr.text, detail=detail,
                            missing=_missing(ctx, [expr.element, expr.collection]))
 
@@ -509,16 +605,55 @@ class _Compiler:
             end = end_of(ctx)
             outcome = decide(ctx)
             begun = start(ctx)
-            short = None
+            short = over = None
             if outcome is NOT_MET and end is not MISSING and op in (">=", ">"):
                 short = (end.last_day - ctx.as_of).days + (1 if op == ">" else 0)
+            if outcome is NOT_MET and end is not MISSING and op in ("<=", "<"):
+                over = (ctx.as_of - end.last_day).days + (1 if op == "<" else 0)
             detail = t.Elapsed(subject, op, None if begun is MISSING else begun, amount,
                                None if end is MISSING else end.last_day, ctx.as_of,
-                               False if end is MISSING else end.clamped, short)
+                               False if end is MISSING else end.clamped, short, over)
             return t.Trace("since", outcome, expr.text, detail=detail,
                            missing=_missing(ctx, [expr.start]))
 
         return decide, explain
+
+    def c_TSteps(self, expr: p.TSteps) -> tuple[Decide, Explain]:
+        parts = [self.cond(step.expr) for step in expr.steps]
+        decides = tuple(d for d, _ in parts)
+        explains = tuple(e for _, e in parts)
+        steps = expr.steps
+
+        def decide(ctx: Ctx) -> Truth:
+            # Every step passed: passes. A step failed: fails, whatever came before it.
+            # Otherwise the first step not yet passed says why it is undetermined.
+            first_open = MET
+            for part in decides:
+                value = part(ctx)
+                if value is NOT_MET:
+                    return NOT_MET
+                if first_open is MET:
+                    first_open = value
+            return first_open
+
+        def explain(ctx: Ctx) -> t.Trace:
+            children = [part(ctx) for part in explains]
+            outcomes = [c.outcome for c in children]
+            cut = _first(outcomes, lambda o: o is NOT_MET)
+            if cut is None:
+                cut = _first(outcomes, lambda o: o is not MET)
+            outcome = outcomes[cut] if cut is not None else MET
+            nodes = tuple(
+                t.Trace("step", child.outcome, step.text,
+                        (child,) if cut is None or index <= cut else (),
+                        name=step.name, label=step.label, reached=cut is None or index <= cut)
+                for index, (step, child) in enumerate(zip(steps, children, strict=True)))
+            return t.Trace("steps", outcome, expr.text, nodes)
+
+        return decide, explain
+
+    def c_TUnsettled(self, expr: p.TUnsettled) -> tuple[Decide, Explain]:
+        return (lambda ctx: UNKNOWN), (lambda ctx: t.Trace("unsettled", UNKNOWN, expr.text))
 
     def c_TJudged(self, expr: p.TJudged) -> tuple[Decide, Explain]:
         read = _field_reader(expr.source.steps)
@@ -585,6 +720,38 @@ def _field_reader(steps: tuple[str, ...]) -> ValueFn:
     return read
 
 
+def _counts_in_a_year(expr: p.TExpr) -> bool:
+    """Whether a value may be a count of a year not yet over (:class:`SoFar`)."""
+    return isinstance(expr, p.TCountInYear) or (
+        isinstance(expr, p.TOf) and _counts_in_a_year(expr.base))
+
+
+def _first(values: list[Truth], test: Callable[[Truth], bool]) -> int | None:
+    return next((i for i, v in enumerate(values) if test(v)), None)
+
+
+def _year(ctx: Ctx, year_of: ValueFn) -> int:
+    """The year asked about, or the last full calendar year before the as-of date."""
+    year = year_of(ctx)
+    return ctx.as_of.year - 1 if year is MISSING else int(year)
+
+
+def _compare_so_far(op: str, a: Any, b: Any) -> Truth:
+    """``a op b`` where one side is a count of a year not yet over (it can only grow)."""
+    if isinstance(a, SoFar) and isinstance(b, SoFar):
+        return UNKNOWN
+    if isinstance(b, SoFar):
+        return _compare_so_far(_FLIP[op], b, a)
+    now = _compare(op, a.count, b)
+    if op in (">=", ">"):  # reached already: more meetings cannot undo it
+        return MET if now else UNKNOWN
+    if op in ("<=", "<"):  # exceeded already: fewer cannot come back
+        return UNKNOWN if now else NOT_MET
+    if _compare(">", a.count, b):  # == or != against a count already passed
+        return NOT_MET if op == "==" else MET
+    return UNKNOWN
+
+
 def _missing(ctx: Ctx, exprs: list[p.TExpr]) -> tuple[t.Missing, ...]:
     found: list[t.Missing] = []
     for expr in exprs:
@@ -600,11 +767,12 @@ def _missing(ctx: Ctx, exprs: list[p.TExpr]) -> tuple[t.Missing, ...]:
 
 
 def _label_of(expr: p.TExpr) -> Label:
-    if isinstance(expr, p.TField | p.TIndex | p.TLength):
+    if isinstance(expr, p.TField | p.TIndex | p.TLength | p.TCount | p.TCountInYear):
         return expr.label
     if isinstance(expr, p.TOf):
         return _label_of(expr.base)
     return Label(getattr(expr, "text", ""))
+
 
 
 def _amount(expr: p.TExpr, value: Any) -> t.Amount:
@@ -615,13 +783,13 @@ def _amount(expr: p.TExpr, value: Any) -> t.Amount:
 
 
 def _comparison(left: p.TExpr, op: str, right: p.TExpr, a: Any, b: Any, outcome: Truth,
-                note: str | None) -> t.Comparison:
+                note: str | None, subject: Label, base_label: Label) -> t.Comparison:
     share = None
     whole_bound = None
     required_unit_expr = right
     if isinstance(right, p.TOf):
         base_amount = _amount(right.base, _base_of(b, right))
-        share = (Fraction(right.ratio.value), _label_of(right.base), base_amount)
+        share = (Fraction(right.ratio.value), base_label, base_amount)
         required_unit_expr = right.base
         if isinstance(right.type, IntT) and b is not MISSING and op not in ("==", "!="):
             whole_bound = _whole_bound(op, b)
@@ -637,7 +805,7 @@ def _comparison(left: p.TExpr, op: str, right: p.TExpr, a: Any, b: Any, outcome:
             gap = _gap({">": ">=", "<": "<="}.get(op, op), a, whole_bound, required_amount)
         else:
             gap = _gap(op, a, b, required_amount)
-    return t.Comparison(_label_of(left), op, actual, required_amount, gap, share, whole_bound, note)
+    return t.Comparison(subject, op, actual, required_amount, gap, share, whole_bound, note)
 
 
 def _base_of(required: Any, right: p.TOf) -> Any:

@@ -52,11 +52,13 @@ CODES: dict[str, tuple[Category, str]] = {
     "PK302": (Category.TYPE, "operator not defined for this type"),
     "PK303": (Category.TYPE, "expected a yes/no condition"),
     "PK304": (Category.TYPE, "a reviewer's judgement outside a criterion"),
+    "PK305": (Category.TYPE, "a rule over another record"),
     "PK401": (Category.UNIT, "quantities of different dimensions compared"),
     "PK402": (Category.UNIT, "months compared with days"),
     "PK501": (Category.POLICY, "a rule without a citation"),
     "PK502": (Category.POLICY, "the policy header is incomplete"),
     "PK503": (Category.POLICY, "an empty combination"),
+    "PK504": (Category.POLICY, "`unsettled` without a note on the source"),
 }
 """Every diagnostic code, its category and its title (docs/reference/errors)."""
 

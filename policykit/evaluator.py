@@ -63,13 +63,18 @@ class Result:
 
     @property
     def kind(self) -> str:
-        """The kind of the rule evaluated: ``criterion``, ``decision`` or ``target``."""
+        """The kind of the rule evaluated: ``criterion``, ``decision``, ``target``,
+        ``vote``, ``procedure``, ``requirement`` or ``term``."""
         return self._rule.kind
 
     @property
     def outcome(self) -> str:
         """The outcome word: ``eligible``/``ineligible``/``undetermined`` for a decision,
-        ``met``/``not_met``/``unknown``/``awaiting_judgement`` for a criterion."""
+        ``met``/``not_met``/``unknown``/``awaiting_judgement`` for a criterion,
+        ``met``/``not_met``/``undetermined`` for a target, ``passes``/``fails``/
+        ``undetermined`` for a vote or a procedure, ``compliant``/``noncompliant``/
+        ``undetermined`` for a requirement, ``active``/``expired``/``undetermined`` for a
+        term of office."""
         return outcome_word(self._rule.kind, self._truth)
 
     @property

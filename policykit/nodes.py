@@ -15,12 +15,15 @@ import attrs
 from policykit.source import Span
 
 __all__ = [
+    "RULE_KINDS",
     "BoolLit",
     "BoolOp",
     "Branch",
     "Citation",
     "Combination",
     "Compare",
+    "Count",
+    "CountInYear",
     "Criterion",
     "DateLit",
     "Decision",
@@ -38,16 +41,24 @@ __all__ = [
     "Note",
     "NumberLit",
     "Of",
+    "Over",
     "Path",
     "Policy",
+    "Procedure",
     "QuantityLit",
     "Ref",
+    "Requirement",
     "Rule",
     "SetLit",
     "Since",
     "Statement",
+    "Step",
+    "Steps",
     "Target",
+    "TermOfOffice",
     "TextLit",
+    "Unsettled",
+    "Vote",
 ]
 
 
@@ -238,10 +249,54 @@ class Judged:
     span: Span | None = _span()
 
 
+@attrs.frozen
+class Step:
+    """One step of ``steps (…)``: always named, optionally labelled."""
+
+    name: str
+    label: Label | None
+    expr: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Steps:
+    """``steps (apply: …, review: …, vote: …)``: a procedure's steps, in order."""
+
+    steps: tuple[Step, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Unsettled:
+    """``unsettled``: the source settles nothing here (always undetermined)."""
+
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Count:
+    """``count of "councillor" in pr.proposers``: how many items of a list are the text
+    (or one of the texts of a set)."""
+
+    item: Expr
+    collection: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class CountInYear:
+    """``count of m.held_on in year m.year``: how many dates of a list fall in a year."""
+
+    dates: Expr
+    year: Expr
+    span: Span | None = _span()
+
+
 Expr = (
     Path | NumberLit | QuantityLit | FractionLit | TextLit | DateLit | BoolLit | SetLit
     | Compare | BoolOp | Not | Implies | Member | Includes | Since | Of | Combination | Judged
-    | Index | Length
+    | Index | Length | Steps | Unsettled | Count | CountInYear
 )
 
 
@@ -278,12 +333,26 @@ class Ref:
 
 
 @attrs.frozen
+class Over:
+    """``over b: Ballot``: the record a rule reads, and the name its paths start from."""
+
+    name: str
+    type_name: str
+    span: Span | None = _span()
+
+
+def _over() -> Over | None:
+    return attrs.field(default=None, kw_only=True)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
 class Criterion:
     name: str
     label: Label | None
     citations: tuple[Citation, ...]
     notes: tuple[Ref, ...]
     body: Expr
+    subject: Over | None = _over()
     span: Span | None = _span()
     name_span: Span | None = _span()
 
@@ -295,6 +364,7 @@ class Decision:
     citations: tuple[Citation, ...]
     notes: tuple[Ref, ...]
     body: Expr
+    subject: Over | None = _over()
     span: Span | None = _span()
     name_span: Span | None = _span()
 
@@ -308,6 +378,64 @@ class Target:
     citations: tuple[Citation, ...]
     notes: tuple[Ref, ...]
     body: Expr
+    subject: Over | None = _over()
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+@attrs.frozen
+class Vote:
+    """A vote of a body (表决): passes, fails, or undetermined."""
+
+    name: str
+    label: Label | None
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
+    body: Expr
+    subject: Over | None = _over()
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+@attrs.frozen
+class Procedure:
+    """A procedure of ordered steps (程序): passes, fails, or undetermined."""
+
+    name: str
+    label: Label | None
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
+    body: Expr
+    subject: Over | None = _over()
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+@attrs.frozen
+class Requirement:
+    """A requirement on a body or its members (seats, meetings, who may convene, duties,
+    use of funds): compliant, noncompliant, or undetermined."""
+
+    name: str
+    label: Label | None
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
+    body: Expr
+    subject: Over | None = _over()
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+@attrs.frozen
+class TermOfOffice:
+    """A term of office (任期): active, expired, or undetermined."""
+
+    name: str
+    label: Label | None
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
+    body: Expr
+    subject: Over | None = _over()
     span: Span | None = _span()
     name_span: Span | None = _span()
 
@@ -328,8 +456,14 @@ class Note:
     name_span: Span | None = _span()
 
 
-Rule = Criterion | Decision | Target
-Statement = Criterion | Decision | Target | Note
+Rule = Criterion | Decision | Target | Vote | Procedure | Requirement | TermOfOffice
+Statement = Rule | Note
+
+RULE_KINDS: dict[type, str] = {
+    Criterion: "criterion", Decision: "decision", Target: "target", Vote: "vote",
+    Procedure: "procedure", Requirement: "requirement", TermOfOffice: "term",
+}
+"""The kind of each rule node, as the language writes it (``term`` for a term of office)."""
 
 
 @attrs.frozen

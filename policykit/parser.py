@@ -297,7 +297,8 @@ def _expected(names: Iterable[object]) -> str:
 # only, so `not not x` is 2 deep however many statement levels stand above it, and
 # `all of (…)` counts once (its branches are part of it).
 _NESTING = frozenset({"implies", "or_", "and_", "not_", "compare", "member", "not_member",
-                      "includes", "since", "of", "combination"})
+                      "includes", "since", "of", "combination", "steps", "count",
+                      "count_in_year"})
 
 
 def _check_shape(tree: Tree[Token], source: Source, limits: Limits, diags: Collector) -> None:
@@ -314,7 +315,7 @@ def _check_shape(tree: Tree[Token], source: Source, limits: Limits, diags: Colle
         # A combination's first child is its quantifier (`all`/`any`), not a part.
         parts = len(node.children) - (node.data == "combination") \
             if isinstance(node, Tree) else 0
-        if isinstance(node, Tree) and node.data in ("or_", "and_", "combination") \
+        if isinstance(node, Tree) and node.data in ("or_", "and_", "combination", "steps") \
                 and parts > limits.max_chain:
             diags.error(
                 "PK112", f"one chain has {parts} parts, over the limit of "
@@ -349,6 +350,13 @@ def _tree_span(source: Source, tree: Tree[Token]) -> Span | None:
     if getattr(meta, "empty", True):
         return None
     return Span(source, meta.start_pos, meta.end_pos)
+
+
+_RULE_CLASSES: dict[str, type[n.Rule]] = {
+    "criterion": n.Criterion, "decision": n.Decision, "target": n.Target, "vote": n.Vote,
+    "procedure": n.Procedure, "requirement": n.Requirement, "term_rule": n.TermOfOffice,
+}
+"""The AST class of each statement of the grammar."""
 
 
 @attrs.define
@@ -473,6 +481,7 @@ class _Builder:
         label: n.Label | None = None
         citations: list[n.Citation] = []
         notes: list[n.Ref] = []
+        subject: n.Over | None = None
         body: n.Expr | None = None
         for child in tree.children[1:]:
             if isinstance(child, Tree) and child.data == "label":
@@ -481,18 +490,19 @@ class _Builder:
                 citations.append(self.cite(child))
             elif isinstance(child, Tree) and child.data == "see":
                 notes.extend(n.Ref(str(t), span=self.span(t)) for t in child.children)
+            elif isinstance(child, Tree) and child.data == "over":
+                if subject is not None:
+                    self.diags.error("PK204", f"the rule `{name}` says `over` twice",
+                                     self.span(child), "a rule reads one record: keep one")
+                subject = n.Over(str(child.children[0]), str(child.children[1]),
+                                 span=self.span(child))
             elif child is not None:
                 body = self.expr(child)
         assert body is not None
         span, name_span = self.span(tree), self.span(name_tok)
-        if kind == "criterion":
-            return n.Criterion(name, label, tuple(citations), tuple(notes), body, span=span,
-                               name_span=name_span)
-        if kind == "target":
-            return n.Target(name, label, tuple(citations), tuple(notes), body, span=span,
-                            name_span=name_span)
-        return n.Decision(name, label, tuple(citations), tuple(notes), body, span=span,
-                          name_span=name_span)
+        cls = _RULE_CLASSES[kind]
+        return cls(name, label, tuple(citations), tuple(notes), body, subject=subject,
+                   span=span, name_span=name_span)
 
     def note(self, tree: Tree[Token], name: str, name_tok: Token) -> n.Note:
         kind = ""
@@ -669,6 +679,27 @@ class _Builder:
 
     def x_length(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
         return n.Length(self.expr(kids[0]), span=span)
+
+    def x_steps(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        steps: list[n.Step] = []
+        for k in kids:
+            assert isinstance(k, Tree)
+            name_tok, label, body = k.children
+            assert isinstance(name_tok, Token) and body is not None
+            steps.append(n.Step(str(name_tok),
+                                self.label(label.children[0], label.children[1])
+                                if isinstance(label, Tree) else None,
+                                self.expr(body), span=self.span(k)))
+        return n.Steps(tuple(steps), span=span)
+
+    def x_unsettled(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Unsettled(span=span)
+
+    def x_count(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.Count(self.expr(kids[0]), self.expr(kids[1]), span=span)
+
+    def x_count_in_year(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
+        return n.CountInYear(self.expr(kids[0]), self.expr(kids[1]), span=span)
 
     def x_judged(self, kids: list[Tree[Token] | Token], span: Span | None) -> n.Expr:
         question = self.label(kids[0], kids[1])

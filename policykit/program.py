@@ -28,6 +28,8 @@ __all__ = [
     "TCombination",
     "TCompare",
     "TConst",
+    "TCount",
+    "TCountInYear",
     "TExpr",
     "TField",
     "TImplies",
@@ -40,6 +42,9 @@ __all__ = [
     "TOf",
     "TRuleRef",
     "TSince",
+    "TStep",
+    "TSteps",
+    "TUnsettled",
 ]
 
 
@@ -216,21 +221,78 @@ class TRuleRef:
     span: Span | None = _span()
 
 
+@attrs.frozen
+class TStep:
+    """One step of a procedure, by name (and label, when the policy gives one)."""
+
+    name: str
+    label: Label
+    expr: TExpr
+    text: str
+
+
+@attrs.frozen
+class TSteps:
+    """A procedure's steps in order: passes only when every step passed."""
+
+    steps: tuple[TStep, ...]
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TUnsettled:
+    """The source settles nothing here: always undetermined, with no fact missing."""
+
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TCount:
+    """How many items of a list of texts are ``items`` (one text, or any of a set)."""
+
+    items: frozenset[str]
+    collection: TField
+    type: Type
+    label: Label
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TCountInYear:
+    """How many dates of a list fall in a calendar year (by default the last full year
+    before the evaluation's date). ``owner`` is the text naming whose dates they are
+    (a Meetings record's ``body``), used only in explanations."""
+
+    dates: TField
+    year: TExpr
+    owner: TField | None
+    type: Type
+    label: Label
+    text: str
+    span: Span | None = _span()
+
+
 TExpr = (
     TField | TConst | TOf | TCompare | TBoolOp | TNot | TImplies | TMember | TIncludes
-    | TSince | TCombination | TJudged | TRuleRef | TIndex | TLength
+    | TSince | TCombination | TJudged | TRuleRef | TIndex | TLength | TSteps | TUnsettled
+    | TCount | TCountInYear
 )
 
 
 @attrs.frozen
 class CheckedRule:
     name: str
-    kind: str  # "criterion" | "decision" | "target"
+    kind: str  # criterion, decision, target, vote, procedure, requirement, term
     label: Label
     citations: tuple[CheckedCitation, ...]
     notes: tuple[CheckedNote, ...]
     body: TExpr
     depends_on: tuple[str, ...]
+    subject_name: str = ""
+    subject_type: type[Any] = object
 
 
 @attrs.frozen
@@ -246,7 +308,11 @@ class PolicyInfo:
 
 @attrs.frozen
 class Program:
-    """A checked policy: its header, subject, rules in dependency order and notes."""
+    """A checked policy: its header, subject, rules in dependency order and notes.
+
+    ``subject_name``/``subject_type`` are the header's subject, or the main rule's when
+    the header names none; each rule carries its own.
+    """
 
     info: PolicyInfo
     subject_name: str

@@ -84,6 +84,7 @@ __all__ = [
     "OrgKind",
     "Organization",
     "Premises",
+    "Procedure",
     "Proposal",
     "RegionStats",
     "Route",
@@ -448,6 +449,7 @@ class MakerSpace:
     in_national_hitech_zone: bool | None = fld(
         "位于国家高新区", "in a national high-tech zone", BOOL
     )
+    filing_level: Level | None = fld("备案级别", "filing level", EnumT(Level))
 
 
 @attrs.frozen(kw_only=True)
@@ -499,8 +501,11 @@ class Meetings:
     """Meetings a body held (会议)."""
 
     body: str | None = fld("机构", "body", TEXT)
-    held_on: tuple[date, ...] | None = fld("会议召开日期", "held on", ListT(DATE))
+    held_on: tuple[date, ...] | None = fld("会议日期", "meetings held on", ListT(DATE))
     year: int | None = fld("考察年度", "year", INT)
+    extraordinary_on: tuple[date, ...] | None = fld(
+        "临时会议日期", "extraordinary meetings held on", ListT(DATE)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -510,6 +515,22 @@ class Term:
     body: str | None = fld("机构", "body", TEXT)
     role: str | None = fld("职务", "role", TEXT)
     term_started: date | None = fld("任期开始日期", "term started on", DATE)
+
+
+@attrs.frozen(kw_only=True)
+class Procedure:
+    """程序: the steps of a procedure, one field per step (a yes/no for an approval, a
+    Ballot for a vote)."""
+
+    application_submitted: bool | None = fld("提出申请", "application submitted", BOOL)
+    review_approved: bool | None = fld(
+        "执行委员会审查通过", "approved on review by the executive committee", BOOL
+    )
+    secretariat_verified: bool | None = fld(
+        "秘书处核实", "verified by the secretariat", BOOL
+    )
+    assembly: Ballot | None = fld("会员大会表决", "vote of the assembly", RecordT(Ballot))
+    council: Ballot | None = fld("理事会表决", "vote of the council", RecordT(Ballot))
 
 
 @attrs.frozen(kw_only=True)
@@ -573,12 +594,13 @@ RECORD_TYPES: dict[str, type] = {
         Seating,
         Meetings,
         Term,
+        Procedure,
         ChairTerm,
         Expense,
         RegionStats,
     )
 }
-"""Every record type by its name (Procedure, one field per step, is not listed)."""
+"""Every record type by its name."""
 
 
 def _field_infos(cls: type) -> dict[str, FieldInfo]:

@@ -21,6 +21,7 @@ from policykit.stdlib.units import Dim, Unit
 
 __all__ = [
     "OUTCOME_WORDS",
+    "RULE_KINDS",
     "Amount",
     "Comparison",
     "Elapsed",
@@ -76,7 +77,7 @@ class Membership:
     """``subject in {…}`` / ``subject includes all of {…}``."""
 
     subject: Label
-    quantifier: str  # "in", "not in", "all", "any"
+    quantifier: str  # "in", "not in", "all", "any"; "has"/"lacks": a text in a list field
     actual: Any
     expected: frozenset[Any]
     lacking: frozenset[Any] = frozenset()
@@ -94,6 +95,7 @@ class Elapsed:
     as_of: date
     clamped: bool
     days_short: int | None
+    days_over: int | None = None  # `<=`/`<` not met: days past the period's last day
 
 
 @attrs.frozen
@@ -137,12 +139,20 @@ class Trace:
     detail: Detail = None
     missing: tuple[Missing, ...] = ()
     pending: tuple[Pending, ...] = ()
-    combine: str | None = None  # a rule whose body is `all of`/`any of`/`and`/`or`
+    combine: str | None = None  # a rule whose body is `all of`/`any of`/`and`/`or`/`steps`
+    reached: bool = True  # False for a step after one that did not pass (not reached)
 
     @property
     def is_rule(self) -> bool:
-        """Rules and named branches are what a case officer reads out."""
-        return self.kind in ("criterion", "decision", "target", "branch")
+        """Rules, named branches and steps are what a case officer reads out."""
+        return self.kind in RULE_KINDS or self.kind in ("branch", "step")
+
+
+RULE_KINDS = ("criterion", "decision", "target", "vote", "procedure", "requirement", "term")
+"""Every kind of rule a policy declares (``term`` is a term of office)."""
+
+_PASSES = {Truth.MET: "passes", Truth.NOT_MET: "fails",
+           Truth.UNKNOWN: "undetermined", Truth.AWAITING: "undetermined"}
 
 
 OUTCOME_WORDS: dict[str, dict[Truth, str]] = {
@@ -152,14 +162,23 @@ OUTCOME_WORDS: dict[str, dict[Truth, str]] = {
                  Truth.UNKNOWN: "undetermined", Truth.AWAITING: "undetermined"},
     "target": {Truth.MET: "met", Truth.NOT_MET: "not_met",
                Truth.UNKNOWN: "undetermined", Truth.AWAITING: "undetermined"},
+    "vote": _PASSES,
+    "procedure": _PASSES,
+    "requirement": {Truth.MET: "compliant", Truth.NOT_MET: "noncompliant",
+                    Truth.UNKNOWN: "undetermined", Truth.AWAITING: "undetermined"},
+    "term": {Truth.MET: "active", Truth.NOT_MET: "expired",
+             Truth.UNKNOWN: "undetermined", Truth.AWAITING: "undetermined"},
 }
 """The outcome vocabulary of the public API (spec/api.md), by the kind of rule."""
 
+_NODE_WORDS: dict[str, dict[Truth, str]] = {"step": _PASSES}
+
 
 def outcome_word(kind: str, truth: Truth) -> str:
-    """The public word for an outcome of a rule or trace node of ``kind`` (nodes that are
-    not decisions or targets use the criterion words)."""
-    return OUTCOME_WORDS.get(kind, OUTCOME_WORDS["criterion"])[truth]
+    """The public word for an outcome of a rule or trace node of ``kind`` (a step of a
+    procedure passes or fails; other nodes that are not rules use the criterion words)."""
+    words = OUTCOME_WORDS.get(kind) or _NODE_WORDS.get(kind) or OUTCOME_WORDS["criterion"]
+    return words[truth]
 
 
 
@@ -179,6 +198,10 @@ def decisive_children(node: Trace) -> Iterator[Trace]:
         yield from _decisive_or(outcome, pairs)
         return
     pairs = [(child, child.outcome) for child in node.children]
+    if node.kind == "steps" or node.combine == "steps":
+        # Steps not reached (after one that did not pass) decide nothing.
+        yield from _decisive_and(outcome, [(c, v) for c, v in pairs if c.reached])
+        return
     if node.kind == "not":
         yield from node.children
     elif node.kind in ("or", "any") or node.combine in ("or", "any"):

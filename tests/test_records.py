@@ -137,7 +137,8 @@ def test_records_are_frozen_and_hashable() -> None:
 def test_record_types_lists_every_record() -> None:
     assert set(RECORD_TYPES) == {
         "Organization", "CoopBaseApplicant", "MakerSpace", "FilingApplication", "Ballot",
-        "Proposal", "Seating", "Meetings", "Term", "ChairTerm", "Expense", "RegionStats",
+        "Proposal", "Seating", "Meetings", "Term", "Procedure", "ChairTerm", "Expense",
+        "RegionStats",
     }
     assert RECORD_TYPES["MakerSpace"] is MakerSpace
 
@@ -163,7 +164,10 @@ def test_schema_fields_of_maker_space() -> None:
     assert fields["teams"].type == INT
     assert fields["ready_to_move_in"].label == "具备“即入即开”条件"
     assert fields["in_national_hitech_zone"].type == BOOL
-    assert len(fields) == 26
+    assert fields["filing_level"] == FieldInfo(
+        "filing_level", "备案级别", "filing level", EnumT(Level)
+    )
+    assert len(fields) == 27
 
 
 def test_schema_fields_of_other_records() -> None:
@@ -305,6 +309,12 @@ def test_dates_from_iso_text_or_date() -> None:
     assert structure({"established_on": date(2016, 9, 1)}, MakerSpace).established_on == date(
         2016, 9, 1
     )
+
+
+def test_filing_level_of_a_maker_space() -> None:
+    assert structure({"filing_level": "省级"}, MakerSpace).filing_level is Level.provincial
+    assert structure({"filing_level": "national"}, MakerSpace).filing_level is Level.national
+    assert structure({}, MakerSpace).filing_level is None
 
 
 def test_chinese_enum_labels_are_accepted() -> None:

@@ -334,9 +334,13 @@ def type_rst(ty: Type) -> str:
 
 
 def _subjects() -> dict[type, list[str]]:
+    """Which bundled policies read each record type (as their subject or a rule's)."""
     used: dict[type, list[str]] = {}
     for pid in policykit.bundled_ids():
-        used.setdefault(policykit.bundled(pid).subject_type, []).append(pid)
+        policy = policykit.bundled(pid)
+        for cls in dict.fromkeys([policy.subject_type,
+                                  *(rule.subject_type for rule in policy.rules())]):
+            used.setdefault(cls, []).append(pid)
     return used
 
 
@@ -413,9 +417,8 @@ def _label(zh: str | None, en: str | None) -> list[str]:
     return lines
 
 
-def _field_info(policy: policykit.Policy, path: str) -> records.FieldInfo | None:
-    """The schema entry of a field path such as ``space.operator.legal_form``."""
-    cls: type = policy.subject_type
+def _field_info(cls: type, path: str) -> records.FieldInfo | None:
+    """The schema entry of a field path such as ``space.operator.legal_form`` from ``cls``."""
     info = None
     for step in path.split(".")[1:]:
         info = records.schema_fields(cls).get(step)
@@ -491,17 +494,19 @@ def policy_page(policy: policykit.Policy) -> str:
 
     out += heading("Rules", "-")
     out += [f"Every rule of the policy, in the order it is decided (a rule after the rules "
-            f"it refers to). Evaluate any of them with "
+            f"it refers to), with the record it reads. Evaluate any of them with "
             f"``policy.evaluate(record, as_of=..., rule=NAME)``; the main rule is "
             f"{lit(policy.main)}.", ""]
     rows = []
     for rule in policy.rules():
         reads = []
         for path in rule.reads:
-            field = _field_info(policy, path)
+            field = _field_info(rule.subject_type, path)
             reads.append(f"{lit(path)} {esc(field.label) if field else ''}".rstrip())
+        record = rule.subject_type.__name__
         rows.append([
-            [lit(rule.name), f"*{esc(rule.kind)}*"],
+            [lit(rule.name), f"*{esc(rule.kind)}*",
+             f"over {lit(rule.subject_name + ':')} :ref:`{record} <record-{record.lower()}>`"],
             _label(rule.label_zh, rule.label_en),
             _citation_lines(rule.citations, info.source.zh) or ["—"],
             reads or ["—"],
@@ -555,14 +560,8 @@ def policy_page(policy: policykit.Policy) -> str:
 
 
 def _subject_name(policy: policykit.Policy) -> str:
-    """``space: `` as the policy names its subject (read off the field paths it reads).
-
-    ``Policy`` exposes the subject's record type but not the name the header gives it.
-    """
-    for rule in policy.rules():
-        for path in rule.reads:
-            return f"{lit(path.split('.')[0])}: "
-    return ""
+    """``space: `` as the policy names its subject."""
+    return f"{lit(policy.subject_name)}: " if policy.subject_name else ""
 
 
 def write_catalog(app: Sphinx) -> None:

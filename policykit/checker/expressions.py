@@ -42,11 +42,19 @@ _ALL_OPS = (*_ORDER_OPS, "==", "!=")
 
 
 class RuleScope:
-    """What an expression may refer to besides fields: rules, and the judgement map."""
+    """What an expression may refer to besides fields: rules, and the judgement map.
 
-    def __init__(self, rule_names: Mapping[str, str], judgements: p.TField | None) -> None:
+    ``subjects`` gives the record each rule reads (None where it is unknown), and
+    ``judgements_subject`` the record the judgement map belongs to (the header's).
+    """
+
+    def __init__(self, rule_names: Mapping[str, str], judgements: p.TField | None,
+                 subjects: Mapping[str, tuple[str, type[Any]] | None] | None = None,
+                 judgements_subject: tuple[str, type[Any]] | None = None) -> None:
         self.rule_names = rule_names  # name -> kind
         self.judgements = judgements
+        self.subjects = subjects or {}
+        self.judgements_subject = judgements_subject
 
 
 def _text(expr: n.Expr | n.Branch) -> str:
@@ -114,6 +122,10 @@ class ExprChecker:
             n.Judged: self.judged,
             n.Index: self.index,
             n.Length: self.length,
+            n.Steps: self.steps,
+            n.Unsettled: lambda e, _h: p.TUnsettled(_text(e), span=e.span),
+            n.Count: self.count,
+            n.CountInYear: self.count_in_year,
         }
 
     # ------------------------------------------------------------ names
@@ -127,8 +139,7 @@ class ExprChecker:
             if enum_hint is not None:
                 return self.enum_member(expr, enum_hint)
             if name in self.scope.rule_names:
-                self.refs.append(name)
-                return p.TRuleRef(name, name, span=expr.span)
+                return self.rule_ref(expr, name)
             suggestion = closest(name, [*self.scope.rule_names, self.subject_name])
             self.diags.error(
                 "PK202", f"unknown rule `{name}`", expr.span,
@@ -141,6 +152,19 @@ class ExprChecker:
             expr.span, f"write `{self.subject_name}.{'.'.join(names[1:])}`",
         )
         return None
+
+    def rule_ref(self, expr: n.Path, name: str) -> p.TRuleRef | None:
+        other = self.scope.subjects.get(name)
+        if other is not None and other != (self.subject_name, self.subject_type):
+            self.diags.error(
+                "PK305", f"`{name}` is a rule over `{other[0]}: {other[1].__name__}`, and this "
+                f"rule is over `{self.subject_name}: {self.subject_type.__name__}`", expr.span,
+                "a rule reads one record: refer only to rules over the same record, or give "
+                f"this rule `over {other[0]}: {other[1].__name__}`",
+            )
+            return None
+        self.refs.append(name)
+        return p.TRuleRef(name, name, span=expr.span)
 
     def field(self, expr: n.Path) -> p.TField | None:
         cls: type[Any] = self.subject_type
@@ -502,6 +526,15 @@ class ExprChecker:
             )
             return None
         source = self.scope.judgements
+        owner = self.scope.judgements_subject
+        if source is not None and owner is not None and \
+                owner != (self.subject_name, self.subject_type):
+            self.diags.error(
+                "PK304", f"judgements are recorded on `{owner[0]}: {owner[1].__name__}`, and "
+                f"this rule is over `{self.subject_name}: {self.subject_type.__name__}`",
+                expr.span, "judge the record the judgements belong to, in a rule over it",
+            )
+            return None
         if source is None:
             self.diags.error(
                 "PK304", "the policy does not say where reviewers' judgements are recorded",
@@ -510,6 +543,95 @@ class ExprChecker:
             )
             return None
         return p.TJudged(key, expr.question, source, _text(expr), span=expr.span)
+
+    # ------------------------------------------------------------ governance
+
+    def steps(self, expr: n.Steps, _hint: type[Enum] | None) -> p.TExpr | None:
+        seen: set[str] = set()
+        steps: list[p.TStep] = []
+        failed = False
+        for step in expr.steps:
+            if step.name in seen:
+                self.diags.error("PK204", f"the step name `{step.name}` is used twice",
+                                 step.span, "give each step its own name")
+            seen.add(step.name)
+            typed = self.boolean(step.expr)
+            if typed is None:
+                failed = True
+                continue
+            steps.append(p.TStep(step.name, step.label or n.Label(step.name), typed,
+                                 _text(step.expr)))
+        if failed:
+            return None
+        return p.TSteps(tuple(steps), _text(expr), span=expr.span)
+
+    def count(self, expr: n.Count, _hint: type[Enum] | None) -> p.TExpr | None:
+        items = self.expr(expr.item)
+        collection = self.expr(expr.collection)
+        if items is None or collection is None:
+            return None
+        if not (isinstance(items, p.TConst) and _type_of(items) in (TEXT, ListT(TEXT))):
+            self.diags.error(
+                "PK302", f"`{_short(items)}` is not a text in quotes or a set of texts",
+                expr.item.span, 'count a role, e.g. `count of "councillor" in pr.proposers`',
+            )
+            return None
+        if not (isinstance(collection, p.TField) and collection.type == ListT(TEXT)):
+            self.diags.error(
+                "PK302", f"`{_short(collection)}` is {_an(describe(_type_of(collection)))}, "
+                "not a list of texts", expr.collection.span,
+                "count in a field that lists texts, such as `pr.proposers`",
+            )
+            return None
+        values = frozenset(items.value) if isinstance(items.value, frozenset) else \
+            frozenset({items.value})
+        shown = "、".join(f"「{v}」" for v in sorted(values))
+        shown_en = ", ".join(f'"{v}"' for v in sorted(values))
+        base = collection.label
+        either = len(values) > 1
+        label = n.Label(f"{base.zh}中为{shown}{'之一' if either else ''}的个数",
+                        f"{base.en or base.zh} that are {'one of ' if either else ''}"
+                        f"{shown_en}")
+        return p.TCount(values, collection, INT, label, _text(expr), span=expr.span)
+
+    def count_in_year(self, expr: n.CountInYear, _hint: type[Enum] | None) -> p.TExpr | None:
+        dates = self.expr(expr.dates)
+        year = self.expr(expr.year)
+        if dates is None or year is None:
+            return None
+        if not (isinstance(dates, p.TField) and dates.type == ListT(DATE)):
+            self.diags.error(
+                "PK302", f"`{_short(dates)}` is {_an(describe(_type_of(dates)))}, not a list "
+                "of dates", expr.dates.span,
+                "count the dates of a field that lists them, such as `m.held_on`",
+            )
+            return None
+        if not (isinstance(year, p.TField | p.TConst) and _type_of(year) == INT):
+            self.diags.error(
+                "PK301", f"`{_short(year)}` is {_an(describe(_type_of(year)))}, not a year",
+                expr.year.span, "give the year as a whole number, e.g. `m.year` or `2017`",
+            )
+            return None
+        owner = self._owner(dates)
+        base = dates.label
+        zh = base.zh.removesuffix("日期").removesuffix("时间") or base.zh
+        en = (base.en or base.zh).removesuffix(" on")
+        return p.TCountInYear(dates, year, owner, INT, n.Label(f"{zh}次数", en), _text(expr),
+                              span=expr.span)
+
+    def _owner(self, dates: p.TField) -> p.TField | None:
+        """The ``body`` text of the record that holds a list of dates, if it has one."""
+        cls: type[Any] = self.subject_type
+        for name in dates.steps[:-1]:
+            info = schema_fields(cls).get(name)
+            assert info is not None and isinstance(info.type, RecordT)
+            cls = info.type.cls
+        body = schema_fields(cls).get("body")
+        if body is None or body.type != TEXT:
+            return None
+        path = ".".join((self.subject_name, *dates.steps[:-1], "body"))
+        return p.TField((*dates.steps[:-1], "body"), path, TEXT, n.Label(body.label,
+                        body.label_en), path)
 
 
 # ---------------------------------------------------------------- helpers
@@ -525,7 +647,7 @@ def _type_of(expr: p.TExpr) -> Type:
     return BOOL
 
 
-_VALUES = (p.TField, p.TConst, p.TOf, p.TIndex, p.TLength)
+_VALUES = (p.TField, p.TConst, p.TOf, p.TIndex, p.TLength, p.TCount, p.TCountInYear)
 """The typed expressions that have a value (the rest have only an outcome)."""
 
 

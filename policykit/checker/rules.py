@@ -10,6 +10,7 @@ from policykit.checker.expressions import ExprChecker, RuleScope
 from policykit.diagnostics import Collector, closest
 from policykit.errors import policy_error
 from policykit.records import RECORD_TYPES
+from policykit.source import Span
 from policykit.types import BOOL, MapT
 
 __all__ = ["check"]
@@ -19,17 +20,26 @@ def check(policy: n.Policy, filename: str = "<string>") -> p.Program:
     """Resolve and type every rule of ``policy``; raise PolicyError with all problems."""
     diags = Collector(filename=filename)
     header = policy.header
-    info = _info(header, diags)
-    subject_type = _subject(header, diags)
-    notes = _notes(policy, info, diags)
     rules_by_name = _rule_table(policy, diags)
-    if subject_type is None or header.subject_name is None:
-        raise policy_error(diags.diagnostics)
-    scope = RuleScope({name: _kind(rule) for name, rule in rules_by_name.items()}, None)
-    checker = ExprChecker(header.subject_name, subject_type, diags, scope)
-    scope.judgements = _judgements(header, checker, diags)
+    info = _info(header, rules_by_name, diags)
+    header_type = _record_type(header.subject_type, header.subject_span, diags) \
+        if header.subject_type is not None else None
+    header_subject = (header.subject_name, header_type) \
+        if header.subject_name is not None and header_type is not None else None
+    notes = _notes(policy, info, diags)
+    subjects = {name: _rule_subject(rule, header_subject, diags)
+                for name, rule in rules_by_name.items()}
+    scope = RuleScope({name: _kind(rule) for name, rule in rules_by_name.items()}, None,
+                      subjects, header_subject)
+    if header_subject is not None:
+        scope.judgements = _judgements(
+            header, ExprChecker(header_subject[0], header_subject[1], diags, scope), diags)
     checked: dict[str, p.CheckedRule] = {}
     for rule in rules_by_name.values():
+        subject = subjects[rule.name]
+        if subject is None:
+            continue  # its subject is unknown: reported already
+        checker = ExprChecker(subject[0], subject[1], diags, scope)
         result = _rule(rule, info, notes, checker, diags)
         if result is not None:
             checked[rule.name] = result
@@ -38,26 +48,38 @@ def check(policy: n.Policy, filename: str = "<string>") -> p.Program:
     if diags:
         raise policy_error(diags.diagnostics)
     assert main is not None
-    return p.Program(info, header.subject_name, subject_type, ordered,
-                     tuple(notes.values()), main)
+    subject_name, subject_type = header_subject or subjects[main] or ("", object)
+    return p.Program(info, subject_name, subject_type, ordered, tuple(notes.values()), main)
 
 
 def _kind(rule: n.Rule) -> str:
-    if isinstance(rule, n.Criterion):
-        return "criterion"
-    return "target" if isinstance(rule, n.Target) else "decision"
+    return n.RULE_KINDS[type(rule)]
 
 
-def _info(header: n.Header, diags: Collector) -> p.PolicyInfo:
+def _rule_subject(rule: n.Rule, header_subject: tuple[str, type[Any]] | None,
+                  diags: Collector) -> tuple[str, type[Any]] | None:
+    """The record a rule reads: its own ``over NAME: Type``, else the header's subject."""
+    if rule.subject is None:
+        return header_subject
+    cls = _record_type(rule.subject.type_name, rule.subject.span, diags)
+    return None if cls is None else (rule.subject.name, cls)
+
+
+def _info(header: n.Header, rules: dict[str, n.Rule], diags: Collector) -> p.PolicyInfo:
+    # The header's subject may be left out when every rule says what it is `over`.
+    subject = header.subject_name or (
+        "over" if rules and all(r.subject is not None for r in rules.values()) else None)
     missing = [word for word, value in (
-        ("title", header.title), ("source", header.source), ("subject", header.subject_name),
+        ("title", header.title), ("source", header.source), ("subject", subject),
     ) if value is None]
     if missing:
         diags.error(
             "PK502", f"the header of `{header.id}` lacks {', '.join(f'`{m}`' for m in missing)}",
             header.span,
             'a header names its title, its source instrument and its subject, e.g. '
-            '`title "…" en "…" source "…" issued 2016-06-01 by "…" subject space: MakerSpace`',
+            '`title "…" en "…" source "…" issued 2016-06-01 by "…" subject space: MakerSpace`'
+            + ("; or every rule names the record it reads: `over b: Ballot`"
+               if "subject" in missing else ""),
         )
     return p.PolicyInfo(
         header.id, header.title or n.Label(header.id), header.source or n.Label(""),
@@ -66,14 +88,12 @@ def _info(header: n.Header, diags: Collector) -> p.PolicyInfo:
     )
 
 
-def _subject(header: n.Header, diags: Collector) -> type[Any] | None:
-    if header.subject_type is None:
-        return None
-    cls = RECORD_TYPES.get(header.subject_type)
+def _record_type(name: str, span: Span | None, diags: Collector) -> type[Any] | None:
+    cls = RECORD_TYPES.get(name)
     if cls is None:
-        suggestion = closest(header.subject_type, RECORD_TYPES)
+        suggestion = closest(name, RECORD_TYPES)
         diags.error(
-            "PK203", f"unknown record type `{header.subject_type}`", header.subject_span,
+            "PK203", f"unknown record type `{name}`", span,
             f"did you mean `{suggestion}`?" if suggestion else
             f"the record types are {', '.join(sorted(RECORD_TYPES))}",
         )
@@ -136,7 +156,7 @@ def _judgements(header: n.Header, checker: ExprChecker, diags: Collector) -> p.T
 def _rule(rule: n.Rule, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
           checker: ExprChecker, diags: Collector) -> p.CheckedRule | None:
     kind = _kind(rule)
-    if kind in ("criterion", "target") and not rule.citations:
+    if kind != "decision" and not rule.citations:
         diags.error(
             "PK501", f"the {kind} `{rule.name}` cites no article", rule.name_span,
             f'add the article it encodes: `{kind} {rule.name} cites "第五条(一)" quote "…"`',
@@ -156,9 +176,36 @@ def _rule(rule: n.Rule, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
     body = checker.condition(rule.body, rule.name if kind != "decision" else None)
     if body is None:
         return None
+    if not rule.notes and _unsettled(body):
+        diags.error(
+            "PK504", f"the {kind} `{rule.name}` is `unsettled` somewhere, and sees no note",
+            rule.name_span, "say what the source leaves open: `note NAME silence cites "
+            '"…" says "…"`, then `see NAME` in this rule',
+        )
     return p.CheckedRule(rule.name, kind, rule.label or n.Label(rule.name),
                          _citations(rule.citations, info), tuple(attached), body,
-                         tuple(dict.fromkeys(checker.refs)))
+                         tuple(dict.fromkeys(checker.refs)), checker.subject_name,
+                         checker.subject_type)
+
+
+def _unsettled(expr: p.TExpr) -> bool:
+    """Whether ``unsettled`` stands anywhere in a condition (not through other rules)."""
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, p.TUnsettled):
+            return True
+        if isinstance(node, p.TBoolOp):
+            stack.extend(node.operands)
+        elif isinstance(node, p.TNot):
+            stack.append(node.operand)
+        elif isinstance(node, p.TImplies):
+            stack.extend((node.condition, node.consequence))
+        elif isinstance(node, p.TCombination):
+            stack.extend(b.expr for b in node.branches)
+        elif isinstance(node, p.TSteps):
+            stack.extend(step.expr for step in node.steps)
+    return False
 
 
 def _main(header: n.Header, rules: dict[str, n.Rule], diags: Collector) -> str | None:

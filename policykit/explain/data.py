@@ -72,6 +72,8 @@ def _node(node: Trace) -> dict[str, Any]:
     }
     if node.combine is not None:
         data["combine"] = node.combine
+    if not node.reached:
+        data["reached"] = False
     if node.name is not None:
         data["name"] = node.name
     if node.label is not None:
@@ -99,6 +101,7 @@ def _node(node: Trace) -> dict[str, Any]:
             "start": _plain(detail.start), "duration": _amount(detail.duration),
             "period_end": _plain(detail.period_end), "as_of": detail.as_of.isoformat(),
             "month_end_rule": detail.clamped, "days_short": detail.days_short,
+            "days_over": detail.days_over,
         }
     elif isinstance(detail, JudgementAsked):
         data["judgement"] = {"key": detail.key, "question": _label(detail.question),
@@ -160,6 +163,8 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, frozenset | set):
         return [_plain(v) for v in sort_members(value)]
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
     if isinstance(value, int):
         return value
     if isinstance(value, date):

@@ -56,7 +56,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     lines.append(f"结论：{word}（{rule_label}{_cites(root.citations, lang, info)}）" if zh else
                  f"Outcome: {word} ({rule_label}{_cites(root.citations, lang, info)})")
     lines.append("")
-    _render_children(root, lines, 0, lang, info, decisive)
+    _render_children(root, lines, 0, lang, info, decisive, root.kind)
     _owed(lines, root, lang, missing, pending, unresolved)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -66,7 +66,9 @@ def _word(node: Trace) -> str:
 
 
 def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
-            decisive: set[int]) -> None:
+            decisive: set[int], within: str, step: int | None = None) -> None:
+    """One node and what is under it; ``within`` is the kind of the nearest rule above
+    (a vote words its shares of a count in votes), ``step`` a step's place in order."""
     indent = "  " * depth
     if node.is_rule:
         mark = MARKS[node.outcome]
@@ -76,26 +78,35 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
         head = f"{indent}{mark} {label}"
         if node.kind == "branch" and node.combine == "any":
             head += "（其一）" if lang == "zh" else " (one way)"
+        if step is not None:
+            head += f"（第{step}步）" if lang == "zh" else f" (step {step})"
         lines.append(f"{head}：{word}{cites}" if lang == "zh" else f"{head}: {word}{cites}")
-        _render_children(node, lines, depth + 1, lang, info, decisive)
+        inner = node.kind if node.kind not in ("branch", "step") else within
+        _render_children(node, lines, depth + 1, lang, info, decisive, inner)
         return
-    detail = _detail(node, lang)
+    detail = _detail(node, lang, within)
     if detail:
         lines.append(f"{indent}{MARKS[node.outcome]} {detail}")
-    _render_children(node, lines, depth + 1 if detail else depth, lang, info, decisive)
+    _render_children(node, lines, depth + 1 if detail else depth, lang, info, decisive, within)
 
 
 def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
-                     decisive: set[int]) -> None:
+                     decisive: set[int], within: str) -> None:
     either = node.kind == "any" or node.combine == "any"
-    for child in node.children:
+    indent = "  " * depth
+    for index, child in enumerate(node.children):
+        label = label_text(child.label, lang) or child.name or child.condition
         if either and node.outcome is Truth.MET and child.outcome is not Truth.MET:
             # Another way is met: the ways not taken are listed, not explained.
-            label = label_text(child.label, lang) or child.name or child.condition
-            lines.append(f"{'  ' * depth}· {label}：无需（另一途径已满足）" if lang == "zh"
-                         else f"{'  ' * depth}· {label}: not needed (another way is met)")
+            lines.append(f"{indent}· {label}：无需（另一途径已满足）" if lang == "zh"
+                         else f"{indent}· {label}: not needed (another way is met)")
+        elif child.kind == "step" and not child.reached:
+            # An earlier step did not pass: the steps after it are listed, not explained.
+            lines.append(f"{indent}· {label}（第{index + 1}步）：未进行" if lang == "zh"
+                         else f"{indent}· {label} (step {index + 1}): not reached")
         else:
-            _render(child, lines, depth, lang, info, decisive)
+            _render(child, lines, depth, lang, info, decisive, within,
+                    index + 1 if child.kind == "step" else None)
 
 
 def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) -> str:
@@ -110,9 +121,12 @@ def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) 
     return f" —— {'；'.join(parts)}" if lang == "zh" else f" — {'; '.join(parts)}"
 
 
-def _detail(node: Trace, lang: str) -> str:
+def _detail(node: Trace, lang: str, within: str = "") -> str:
     detail = node.detail
     if isinstance(detail, Comparison):
+        if within in ("vote", "procedure") and detail.whole_bound is not None \
+                and detail.share is not None and detail.note is None:
+            return _votes(detail, lang)
         return _comparison(detail, lang, node)
     if isinstance(detail, Membership):
         return _membership(detail, lang)
@@ -133,7 +147,49 @@ def _detail(node: Trace, lang: str) -> str:
                 f"the condition ({condition}) does not hold, so this does not apply")
     if node.kind == "not":
         return "以下情形不应成立：" if lang == "zh" else "the following must not hold:"
+    if node.kind == "unsettled":
+        return ("来源文本未规定（见说明）" if lang == "zh" else
+                "the source does not settle this (see the note)")
     return ""
+
+
+def _votes(c: Comparison, lang: str) -> str:
+    """A share of a count in a vote, worded in votes: "需 20 票（30 名有表决权的成员的三分之二
+    以上），实得 19 票，差 1 票" / "needs 20 of 30 members entitled to vote (two thirds or
+    more), got 19, short by 1"."""
+    zh = lang == "zh"
+    assert c.share is not None and c.whole_bound is not None
+    ratio, base_label, base_amount = c.share
+    share = format_ratio(Fraction(ratio), lang)
+    base = format_amount(base_amount, lang)
+    noun = label_text(base_label, lang)
+    if zh:
+        noun = noun.removesuffix("人数").removesuffix("数") + ("人" if noun.endswith("人数")
+                                                              else "")
+    lower = c.op in (">=", ">")
+    bound = c.whole_bound
+    if zh:
+        of = f"{base} 名{noun}的{share}"
+        why = {">=": f"{of}以上", ">": f"超过 {of}", "<=": f"{of}以下", "<": f"不满 {of}"}[c.op]
+        text = f"{'需' if lower else '至多'} {bound} 票（{why}）"
+    else:
+        why = {">=": f"{share} or more", ">": f"more than {share}",
+               "<=": f"{share} or less", "<": f"less than {share}"}[c.op]
+        text = f"{'needs' if lower else 'at most'} {bound} of {base} {noun} ({why})"
+    subject = label_text(c.subject, lang)
+    if c.actual is None:
+        got = "实得：未提供" if zh else "got: not given"
+    else:
+        got = f"实得 {format_amount(c.actual, lang)} 票" if zh else \
+            f"got {format_amount(c.actual, lang)}"
+    text = f"{subject}：{text}，{got}" if zh else f"{subject}: {text}, {got}"
+    if c.gap is not None:
+        gap = format_amount(c.gap, lang)
+        if zh:
+            text += f"，{'差' if lower else '超出'} {gap} 票"
+        else:
+            text += f", {'short' if lower else 'over'} by {gap}"
+    return text
 
 
 def _comparison(c: Comparison, lang: str, node: Trace) -> str:
@@ -163,6 +219,11 @@ def _comparison(c: Comparison, lang: str, node: Trace) -> str:
     if c.actual is None:
         return (f"{subject}：未提供，要求{requirement}" if zh else
                 f"{subject}: not given; required {requirement}")
+    if c.note == "year_not_over":
+        return (f"{subject} {actual}，要求{requirement}：该年度尚未结束，截至评估日的次数"
+                "不足以确定全年结果" if zh else
+                f"{subject} {actual} so far; required {requirement}: the year is not over, "
+                "and the count so far does not settle it")
     if c.note == "months_vs_days":
         return (f"{subject} {actual}，要求{requirement}：一方以月计、一方以天计，"
                 "视起算日不同结论不同，无法判断；请以同一单位（月或年）填写" if zh else
@@ -203,6 +264,14 @@ def _membership(m: Membership, lang: str) -> str:
     expected = format_set(m.expected, lang)
     if m.actual is None:
         return f"{subject}：未提供" if zh else f"{subject}: not given"
+    if m.quantifier in ("has", "lacks"):
+        listed = ("、" if zh else ", ").join(format_value(v, lang) for v in m.actual) or \
+            ("（无）" if zh else "(none)")
+        if m.quantifier == "has":
+            return (f"{subject}：{listed}；要求包含 {expected}" if zh else
+                    f"{subject}: {listed}; required to include {expected}")
+        return (f"{subject}：{listed}；要求不包含 {expected}" if zh else
+                f"{subject}: {listed}; required not to include {expected}")
     actual = format_value(m.actual, lang)
     if m.quantifier == "in":
         return (f"{subject} 为 {actual}，要求为以下之一：{expected}" if zh else
@@ -240,6 +309,9 @@ def _elapsed(e: Elapsed, lang: str) -> str:
     if e.days_short is not None:
         text += f"，尚差 {e.days_short} 天" if zh else \
             f", {e.days_short} day{'s' if e.days_short != 1 else ''} short"
+    if e.days_over is not None:
+        text += f"，已超出 {e.days_over} 天" if zh else \
+            f", {e.days_over} day{'s' if e.days_over != 1 else ''} past it"
     return text
 
 
