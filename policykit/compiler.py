@@ -23,6 +23,7 @@ from policykit import program as p
 from policykit import trace as t
 from policykit.calendar import Duration, add_period, day_range
 from policykit.nodes import Label
+from policykit.stdlib.units import Dim
 from policykit.trace import Truth
 from policykit.types import IntT, QuantityT, Type
 
@@ -828,8 +829,8 @@ def _whole_bound(op: str, bound: Fraction) -> int:
 
 
 def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | None:
-    """How far ``actual`` is from meeting ``op required``; None where a gap means nothing
-    (equality, text, dates, enumerations, sets)."""
+    """How far ``actual`` is from meeting ``op required``: an amount, or days for dates;
+    None where a gap means nothing (equality, text, enumerations, sets)."""
     if op in ("==", "!="):
         return None
     if isinstance(actual, Duration) or isinstance(required, Duration):
@@ -841,6 +842,10 @@ def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | Non
         value: Any = Duration(days=diff) if (actual.days or required.days) else \
             Duration(months=diff)
         return attrs.evolve(shown, value=value)
+    if isinstance(actual, date) and isinstance(required, date):
+        # Days too late (for an on-or-before bound) or too early (on-or-after).
+        days = abs((actual - required).days) + (1 if op in (">", "<") else 0)
+        return t.Amount(Duration(days=days), Dim.DURATION, None)
     if not isinstance(actual, int | Decimal | Fraction) or isinstance(actual, bool) \
             or not isinstance(required, int | Decimal | Fraction):
         return None

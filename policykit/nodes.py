@@ -479,6 +479,7 @@ class Header:
     subject_type: str | None
     judgements: Path | None
     main: str | None
+    issued_exact: bool = attrs.field(default=True, kw_only=True)
     span: Span | None = _span()
     subject_span: Span | None = _span()
     main_span: Span | None = _span()

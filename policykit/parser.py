@@ -364,6 +364,7 @@ class _HeaderParts:
     title: n.Label | None = None
     source: n.Label | None = None
     issued: date | None = None
+    issued_exact: bool = True
     issuer: n.Label | None = None
     in_force_from: date | None = None
     in_force_until: date | None = None
@@ -425,8 +426,9 @@ class _Builder:
                 h.title = self.label(kids[0], kids[1])
             elif kind == "source":
                 h.source = self.label(kids[0], kids[1])
-                h.issued = self.date(kids[2])
-                h.issuer = self.label(kids[3], kids[4])
+                h.issued_exact = kids[2] is None  # `issued not before DATE`: a lower bound
+                h.issued = self.date(kids[3])
+                h.issuer = self.label(kids[4], kids[5])
             elif kind == "in_force":
                 h.in_force_from = self.date(kids[0])
                 until = kids[1]
@@ -444,7 +446,8 @@ class _Builder:
         return n.Header(
             ".".join(str(t) for t in dotted.children), h.title, h.source, h.issued, h.issuer,
             h.in_force_from, h.in_force_until, h.subject_name, h.subject_type, h.judgements,
-            h.main, span=self.span(tree), subject_span=h.subject_span, main_span=h.main_span,
+            h.main, issued_exact=h.issued_exact, span=self.span(tree),
+            subject_span=h.subject_span, main_span=h.main_span,
         )
 
     def label(self, zh: Tree[Token] | Token | None, en: Tree[Token] | Token | None) -> n.Label:

@@ -304,6 +304,8 @@ class PolicyInfo:
     issuer: Label | None
     in_force_from: date | None
     in_force_until: date | None
+    issued_exact: bool = True
+    """False when the instrument gives no date and ``issued`` is only a lower bound."""
 
 
 @attrs.frozen

@@ -94,3 +94,19 @@ def test_evaluate_many_streams_results_in_order() -> None:
     outcomes = [r.outcome for r in recognition.evaluate_many(records, as_of=date(2016, 9, 1),
                                                             rule="area")]
     assert outcomes == ["not_met", "met", "met"]
+
+
+def test_an_undated_instrument_says_its_date_is_only_a_lower_bound() -> None:
+    # `issued not before DATE`: the text gives no date; explanations must not present
+    # the lower bound as the date of issue.
+    text = ('policy t.x title "T" source "方案" issued not before 2015-08-25 by "市"\n'
+            'subject space: MakerSpace\ncriterion a cites "一" = space.area >= 500 m2\n')
+    policy = policykit.loads(text)
+    assert policy.info.issued == date(2015, 8, 25)
+    assert policy.info.issued_exact is False
+    result = policy.evaluate({"area": "500 m2"}, as_of=date(2016, 1, 1))
+    assert "原文未载明发布日期，不早于 2015-08-25" in result.explain("zh")
+    assert "date of issue not stated; not before 2015-08-25" in result.explain("en")
+    assert result.to_dict()["issued_exact"] is False
+    dated = policykit.bundled("hunan.recognition")
+    assert dated.info.issued_exact is True

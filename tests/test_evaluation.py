@@ -334,3 +334,18 @@ def test_a_text_in_a_set_of_texts() -> None:
     assert FORM.evaluate(yes, as_of=AS_OF, rule="charter").outcome == "met"
     assert FORM.evaluate(no, as_of=AS_OF, rule="charter").outcome == "not_met"
     assert FORM.evaluate({}, as_of=AS_OF, rule="charter").outcome == "unknown"
+
+
+def test_a_missed_date_says_how_many_days_late_or_early() -> None:
+    # 于2016年4月14日前报送 read as on or before 14 April: the 15th is 1 day late, the 20th
+    # 6 days; `after 14 April` needs the 15th, so the 14th is 1 day early.
+    p = policykit.loads(
+        'policy d.x title "t" source "s" issued 2016-04-08 by "i" subject app: FilingApplication\n'
+        'criterion deadline cites "三" = app.submitted_on <= 2016-04-14\n'
+        'criterion after cites "三" = app.submitted_on > 2016-04-14\n')
+    def line(rule: str, day: str, lang: str) -> str:
+        result = p.evaluate({"submitted_on": day}, as_of=date(2016, 5, 1), rule=rule)
+        return result.explain(lang).splitlines()[-1]
+    assert line("deadline", "2016-04-15", "zh").endswith("要求 2016-04-14 或之前，晚 1 天")
+    assert line("deadline", "2016-04-20", "en").endswith("on or before 2016-04-14; 6 days late")
+    assert line("after", "2016-04-14", "en").endswith("after 2016-04-14; 1 day early")

@@ -484,7 +484,8 @@ def policy_page(policy: policykit.Policy) -> str:
         [["title"], _label(info.title.zh, info.title.en)],
         [["instrument"], _label(info.source.zh, info.source.en)],
         [["issued by"], _label(info.issuer.zh, info.issuer.en) if info.issuer else ["—"]],
-        [["issued on"], [info.issued.isoformat() if info.issued else "—"]],
+        [["issued on"], [("" if info.issued_exact else "not stated in the text; not before ")
+                         + info.issued.isoformat() if info.issued else "—"]],
         [["in force"], [esc(in_force)]],
         [["subject"], [f"{_subject_name(policy)}:ref:`{subject} <record-{subject.lower()}>`"]],
         [["main rule"], [lit(policy.main)]],

@@ -84,7 +84,7 @@ def _info(header: n.Header, rules: dict[str, n.Rule], diags: Collector) -> p.Pol
     return p.PolicyInfo(
         header.id, header.title or n.Label(header.id), header.source or n.Label(""),
         header.issued, header.issuer, header.in_force_from or header.issued,
-        header.in_force_until,
+        header.in_force_until, header.issued_exact,
     )
 
 

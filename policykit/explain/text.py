@@ -48,6 +48,9 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     source = info.source.text(lang)
     issuer = info.issuer.text(lang) if info.issuer else ""
     issued = info.issued.isoformat() if info.issued else ""
+    if issued and not info.issued_exact:
+        issued = (f"（原文未载明发布日期，不早于 {issued}）" if zh else
+                  f"(date of issue not stated; not before {issued})")
     lines.append(f"依据：《{source}》{issuer} {issued}".rstrip() if zh else
                  f"Source: {source}, {issuer} {issued}".rstrip(" ,"))
     lines.append(f"评估日：{as_of.isoformat()}" if zh else f"As of: {as_of.isoformat()}")
@@ -233,7 +236,11 @@ def _comparison(c: Comparison, lang: str, node: Trace) -> str:
             f"{subject} {actual}; required {requirement}")
     if c.gap is not None:
         gap = format_amount(c.gap, lang)
-        if c.op in ("<=", "<"):
+        if isinstance(c.required.value, date):
+            late = c.op in ("<=", "<")
+            text += (f"，{'晚' if late else '早'} {gap}" if zh else
+                     f"; {gap} {'late' if late else 'early'}")
+        elif c.op in ("<=", "<"):
             text += f"，超出 {gap}" if zh else f"; over by {gap}"
         else:
             text += f"，差 {gap}" if zh else f"; short by {gap}"
