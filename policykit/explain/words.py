@@ -80,6 +80,8 @@ def format_value(value: Any, lang: str) -> str:
         return format_quantity(value, Dim.DURATION, None, lang)
     if isinstance(value, int | Fraction):
         return format_decimal(value)
+    if value == "":
+        return "（空）" if lang == "zh" else "(empty)"
     return str(value)
 
 
@@ -139,9 +141,23 @@ def chinese_number(text: str) -> int | None:
     return total + current
 
 
+_PART = re.compile(r"([一二三四五六七八九十]+)、\s*((?:[(（][一二三四五六七八九十]+[)）])*)")
+_ANNEX = re.compile(r"附件\s*([0-9]+)")
+
+
 def article_en(article: str) -> str:
-    """``第五条(一)`` → ``Art. 5(1) [第五条(一)]``; other citations are kept as written."""
-    match = _ARTICLE.fullmatch(article.strip())
+    """``第五条(一)`` → ``Art. 5(1) [第五条(一)]``, ``三、(六)`` → ``Part 3(6) [三、(六)]``,
+    ``附件1`` → ``Annex 1 [附件1]``; other citations are kept as written."""
+    text = article.strip()
+    part = _PART.fullmatch(text)
+    if part is not None:
+        items = re.findall(r"[(（]([一二三四五六七八九十]+)[)）]", part.group(2))
+        subs = "".join(f"({chinese_number(i)})" for i in items)
+        return f"Part {chinese_number(part.group(1))}{subs} [{article}]"
+    annex = _ANNEX.fullmatch(text)
+    if annex is not None:
+        return f"Annex {annex.group(1)} [{article}]"
+    match = _ARTICLE.fullmatch(text)
     if match is None:
         return article
     number = chinese_number(match.group(1))

@@ -1,0 +1,33 @@
+"""The words explanations are made of: article numbers in English, empty texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykit.explain.words import article_en, chinese_number, format_value
+
+
+@pytest.mark.parametrize(
+    ("article", "english"),
+    [
+        ("第五条(一)", "Art. 5(1) [第五条(一)]"),
+        ("第二十二条", "Art. 22 [第二十二条]"),  # 二十二 = 2 x 10 + 2
+        ("三、(六)", "Part 3(6) [三、(六)]"),
+        ("四、（一）", "Part 4(1) [四、（一）]"),  # full-width brackets as in the sources
+        ("附件1", "Annex 1 [附件1]"),
+        ("章程 第十四条", "章程 第十四条"),  # anything else is kept as written
+    ],
+)
+def test_article_numbers_in_english(article: str, english: str) -> None:
+    assert article_en(article) == english
+
+
+@pytest.mark.parametrize(("text", "number"), [("一", 1), ("十", 10), ("十四", 14),
+                                               ("二十二", 22), ("一百零一", 101)])
+def test_chinese_numbers(text: str, number: int) -> None:
+    assert chinese_number(text) == number
+
+
+def test_an_empty_text_is_named_not_left_blank() -> None:
+    assert format_value("", "zh") == "（空）"
+    assert format_value("", "en") == "(empty)"
