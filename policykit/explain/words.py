@@ -27,14 +27,14 @@ __all__ = [
 RULE_WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "eligible": "符合条件", "ineligible": "不符合条件", "undetermined": "尚无法确定",
-        "met": "满足", "not_met": "不满足", "unknown": "无法判断（缺少事实）",
+        "met": "满足", "not_met": "不满足", "unknown": "无法判断",
         "awaiting_judgement": "待评审",
         "passes": "通过", "fails": "未通过", "compliant": "符合", "noncompliant": "不符合",
         "active": "在任", "expired": "已届满",
     },
     "en": {
         "eligible": "eligible", "ineligible": "ineligible", "undetermined": "undetermined",
-        "met": "met", "not_met": "not met", "unknown": "unknown (facts missing)",
+        "met": "met", "not_met": "not met", "unknown": "unknown",
         "awaiting_judgement": "awaiting judgement",
         "passes": "passes", "fails": "fails", "compliant": "compliant",
         "noncompliant": "not compliant", "active": "active", "expired": "expired",
