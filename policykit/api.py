@@ -22,6 +22,7 @@ from policykit.compiler import CompiledPolicy, compile_program
 from policykit.diagnostics import Collector, closest
 from policykit.errors import policy_error
 from policykit.evaluator import Result, evaluate
+from policykit.lifecycle import LifecycleStatus, replay
 from policykit.nodes import Label
 from policykit.parser import DEFAULT_LIMITS, Limits, parse
 from policykit.records import structure
@@ -157,6 +158,38 @@ class Policy:
             raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
         return evaluate(self._compiled, self.structure(record, rule), as_of, rule)
 
+
+    @property
+    def lifecycles(self) -> tuple[p.CheckedLifecycle, ...]:
+        """The lifecycles the policy declares, in order."""
+        return self._program.lifecycles
+
+    def lifecycle(self, history: Any, *, as_of: date, name: str | None = None
+                  ) -> LifecycleStatus:
+        """Replay ``history`` (events ``{"on": "YYYY-MM-DD", "event": NAME}``, in date
+        order) through the lifecycle ``name`` (the policy's only one by default), as of
+        ``as_of``. An undeclared event or events out of date order raise
+        :class:`~policykit.errors.RecordError` naming the event (path ``history[i].event``
+        or ``history[i].on``); events after ``as_of`` are checked but not replayed.
+        """
+        if not isinstance(as_of, date):
+            raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
+        found = self._program.lifecycles
+        if not found:
+            raise KeyError(f"the policy {self.id} declares no lifecycle")
+        if name is None:
+            if len(found) > 1:
+                raise KeyError(f"the policy {self.id} declares several lifecycles: name one of "
+                               + ", ".join(lc.name for lc in found))
+            chosen = found[0]
+        else:
+            match = [lc for lc in found if lc.name == name]
+            if not match:
+                near = closest(name, [lc.name for lc in found])
+                raise KeyError(f"the policy {self.id} has no lifecycle {name!r}"
+                               + (f"; did you mean {near!r}?" if near else ""))
+            chosen = match[0]
+        return replay(self._program.info, chosen, history, as_of)
 
     def evaluate_many(self, records: Iterable[Any], *, as_of: date,
                       rule: str | None = None) -> Iterator[Result]:

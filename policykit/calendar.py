@@ -20,10 +20,12 @@ from datetime import date, timedelta
 import attrs
 
 __all__ = [
+    "Deadline",
     "Duration",
     "PeriodEnd",
     "add_period",
     "day_range",
+    "holiday_deadline",
     "last_day_of_month",
     "period_end",
 ]
@@ -136,3 +138,36 @@ def day_range(duration: Duration) -> tuple[int, int] | None:
     if duration.months > _MAX_RANGE_MONTHS:
         return None
     return _day_range(duration.months)
+
+
+@attrs.frozen
+class Deadline:
+    """The last day of a period for doing an act, after 第二百零三条 when it applies.
+
+    ``moved_from`` is the original last day when it fell on a statutory holiday and the
+    deadline moved to the day after the holiday; ``unknown`` when the holiday calendar
+    does not cover that year (the deadline is then left where it was).
+    """
+
+    last_day: date
+    moved_from: date | None = None
+    unknown: bool = False
+
+
+def holiday_deadline(last_day: date) -> Deadline:
+    """``last_day``, or the first working day after it when it is a statutory rest day.
+
+    第二百零三条: "期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日".
+    Rest days are those of the State Council's yearly schedule, weekends included and
+    make-up working days excluded, as the ``chinese_calendar`` package publishes them.
+    """
+    # Imported here, not with policykit: only policies with the holiday rule need it.
+    import chinese_calendar  # type: ignore[import-untyped]  # noqa: PLC0415  # no type information
+
+    day = last_day
+    try:
+        while chinese_calendar.is_holiday(day):
+            day += timedelta(days=1)
+    except NotImplementedError:
+        return Deadline(last_day, None, unknown=True)
+    return Deadline(day, last_day if day != last_day else None)

@@ -48,17 +48,22 @@ CODES: dict[str, tuple[Category, str]] = {
     "PK206": (Category.NAME, "unknown note"),
     "PK207": (Category.NAME, "rules refer to each other in a cycle"),
     "PK208": (Category.NAME, "unknown main rule"),
+    "PK209": (Category.NAME, "unknown lifecycle state"),
+    "PK210": (Category.NAME, "unknown lifecycle event"),
+    "PK211": (Category.NAME, "unknown lifecycle duty"),
     "PK301": (Category.TYPE, "values of different types compared"),
     "PK302": (Category.TYPE, "operator not defined for this type"),
     "PK303": (Category.TYPE, "expected a yes/no condition"),
     "PK304": (Category.TYPE, "a reviewer's judgement outside a criterion"),
     "PK305": (Category.TYPE, "a rule over another record"),
+    "PK306": (Category.TYPE, "a lifecycle period that is not a period of time"),
     "PK401": (Category.UNIT, "quantities of different dimensions compared"),
     "PK402": (Category.UNIT, "months compared with days"),
     "PK501": (Category.POLICY, "a rule without a citation"),
     "PK502": (Category.POLICY, "the policy header is incomplete"),
     "PK503": (Category.POLICY, "an empty combination"),
     "PK504": (Category.POLICY, "`unsettled` without a note on the source"),
+    "PK505": (Category.POLICY, "a lifecycle without states or an initial state"),
 }
 """Every diagnostic code, its category and its title (docs/reference/errors)."""
 

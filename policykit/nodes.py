@@ -35,7 +35,14 @@ __all__ = [
     "Index",
     "Judged",
     "Label",
+    "LcBan",
+    "LcDuty",
+    "LcEvent",
+    "LcGuard",
+    "LcOn",
+    "LcState",
     "Length",
+    "Lifecycle",
     "Member",
     "Not",
     "Note",
@@ -456,8 +463,102 @@ class Note:
     name_span: Span | None = _span()
 
 
+@attrs.frozen
+class LcState:
+    """A state of a lifecycle, and the period it lasts from entry (``lasts 2 years``)."""
+
+    name: str
+    label: Label | None
+    lasts: QuantityLit | None
+    citations: tuple[Citation, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class LcEvent:
+    name: str
+    label: Label | None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class LcGuard:
+    """When a transition may fire: ``after period``, ``after ban``, ``after 2 years``,
+    ``within 3 months``, ``twice consecutively`` (``times`` consecutive calendar years)."""
+
+    kind: str  # after_period, after_ban, after_time, within_time, consecutive
+    amount: QuantityLit | None = None
+    times: int = 0
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class LcOn:
+    """``on EVENT [guard]: FROM -> TO`` (or ``-> decision "…" decided by E``, or
+    ``FROM extends PERIOD``); ``missed`` when the trigger is a missed duty."""
+
+    trigger: Ref
+    missed: bool
+    guard: LcGuard | None
+    source: Ref
+    effect: str  # go, decide, extend
+    target: Ref | None
+    decision: Label | None
+    decided_by: tuple[Ref, ...]
+    extend_by: QuantityLit | None
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class LcBan:
+    """``revoked bars reapplication for 2 years``: counted from entry into the state."""
+
+    state: Ref
+    duration: QuantityLit
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class LcDuty:
+    """``duty NAME in S…: EVENT by MM-DD each year`` or ``…: EVENT after TRIGGER``."""
+
+    name: str
+    label: Label | None
+    states: tuple[Ref, ...]
+    event: Ref
+    month_day: tuple[int, int] | None
+    after: Ref | None
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
+@attrs.frozen
+class Lifecycle:
+    """States an organisation moves through over time (生命周期), checked as a whole."""
+
+    name: str
+    label: Label | None
+    citations: tuple[Citation, ...]
+    notes: tuple[Ref, ...]
+    states: tuple[LcState, ...]
+    initial: Ref | None
+    events: tuple[LcEvent, ...]
+    transitions: tuple[LcOn, ...]
+    bans: tuple[LcBan, ...]
+    duties: tuple[LcDuty, ...]
+    holidays: tuple[Citation, ...] | None
+    span: Span | None = _span()
+    name_span: Span | None = _span()
+
+
 Rule = Criterion | Decision | Target | Vote | Procedure | Requirement | TermOfOffice
-Statement = Rule | Note
+Statement = Rule | Note | Lifecycle
 
 RULE_KINDS: dict[type, str] = {
     Criterion: "criterion", Decision: "decision", Target: "target", Vote: "vote",

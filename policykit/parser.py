@@ -481,6 +481,8 @@ class _Builder:
         name = str(name_tok)
         if kind == "note":
             return self.note(tree, name, name_tok)
+        if kind == "lifecycle":
+            return self.lifecycle(tree, name, name_tok)
         label: n.Label | None = None
         citations: list[n.Citation] = []
         notes: list[n.Ref] = []
@@ -526,6 +528,194 @@ class _Builder:
         text = n.Label(strings[0], strings[1] if len(strings) > 1 else None)
         return n.Note(name, kind, tuple(citations), text, prevails,
                       span=self.span(tree), name_span=self.span(name_tok))
+
+    # ------------------------------------------------------------ lifecycles
+
+    def clauses(self, kids: list[Tree[Token] | Token | None]
+                ) -> tuple[tuple[n.Citation, ...], tuple[n.Ref, ...]]:
+        citations: list[n.Citation] = []
+        notes: list[n.Ref] = []
+        for child in kids:
+            if isinstance(child, Tree) and child.data == "cite":
+                citations.append(self.cite(child))
+            elif isinstance(child, Tree) and child.data == "see":
+                notes.extend(self.ref(t) for t in child.children if isinstance(t, Token))
+        return tuple(citations), tuple(notes)
+
+    def ref(self, tok: Tree[Token] | Token | None) -> n.Ref:
+        assert isinstance(tok, Token)
+        return n.Ref(str(tok), span=self.span(tok))
+
+    def opt_label(self, tree: Tree[Token] | Token | None) -> n.Label | None:
+        if isinstance(tree, Tree) and tree.data == "label":
+            return self.label(tree.children[0], tree.children[1])
+        return None
+
+    def quantity(self, tok: Tree[Token] | Token | None) -> n.QuantityLit:
+        assert isinstance(tok, Token)
+        lit = self.x_quantity([tok], self.span(tok))
+        assert isinstance(lit, n.QuantityLit)
+        return lit
+
+    def lifecycle(self, tree: Tree[Token], name: str, name_tok: Token) -> n.Lifecycle:
+        label: n.Label | None = None
+        head: list[Tree[Token] | Token | None] = []
+        states: list[n.LcState] = []
+        events: list[n.LcEvent] = []
+        ons: list[n.LcOn] = []
+        bans: list[n.LcBan] = []
+        duties: list[n.LcDuty] = []
+        initial: n.Ref | None = None
+        holidays: tuple[n.Citation, ...] | None = None
+        for child in tree.children[1:]:
+            if not isinstance(child, Tree):
+                continue
+            kind = str(child.data)
+            kids = child.children
+            if kind == "label":
+                label = self.opt_label(child)
+            elif kind in {"cite", "see"}:
+                head.append(child)
+            elif kind == "lc_states":
+                for st in kids:
+                    assert isinstance(st, Tree)
+                    lasts = st.children[2]
+                    period: n.QuantityLit | None = None
+                    cites: tuple[n.Citation, ...] = ()
+                    if isinstance(lasts, Tree):
+                        period = self.quantity(lasts.children[0])
+                        cites, _ = self.clauses(list(lasts.children[1:]))
+                    state_tok = st.children[0]
+                    assert isinstance(state_tok, Token)
+                    states.append(n.LcState(str(state_tok), self.opt_label(st.children[1]),
+                                            period, cites, span=self.span(state_tok)))
+            elif kind == "lc_initial":
+                initial = self.ref(kids[0])
+            elif kind == "lc_events":
+                for ev in kids:
+                    assert isinstance(ev, Tree)
+                    ev_tok = ev.children[0]
+                    assert isinstance(ev_tok, Token)
+                    events.append(n.LcEvent(str(ev_tok), self.opt_label(ev.children[1]),
+                                            span=self.span(ev_tok)))
+            elif kind == "lc_on":
+                ons.append(self.lc_on(child))
+            elif kind == "lc_ban":
+                self.words([k for k in kids[1:4] if isinstance(k, Token)],
+                           "bars reapplication for", self.span(child))
+                ban_cites, ban_notes = self.clauses(list(kids[5:]))
+                bans.append(n.LcBan(self.ref(kids[0]), self.quantity(kids[4]), ban_cites,
+                                    ban_notes, span=self.span(child)))
+            elif kind == "lc_duty":
+                duties.append(self.lc_duty(child))
+            elif kind == "lc_holidays":
+                self.words([k for k in kids[:2] if isinstance(k, Token)], "extend deadlines",
+                           self.span(child))
+                holidays, _ = self.clauses(list(kids[2:]))
+        head_cites, head_notes = self.clauses(head)
+        return n.Lifecycle(name, label, head_cites, head_notes, tuple(states), initial,
+                           tuple(events), tuple(ons), tuple(bans), tuple(duties), holidays,
+                           span=self.span(tree), name_span=self.span(name_tok))
+
+    def words(self, toks: list[Token], expected: str, span: Span | None) -> bool:
+        """Whether the name tokens ``toks`` read ``expected``; a PK100 error if not."""
+        if " ".join(str(t) for t in toks) == expected:
+            return True
+        bad = next((t for t, w in zip(toks, expected.split(), strict=False) if str(t) != w),
+                   toks[0] if toks else None)
+        self.diags.error("PK100", f"unexpected `{bad}`" if bad is not None else
+                         "unexpected words", self.span(bad) if bad is not None else span,
+                         f"expected `{expected}`")
+        return False
+
+    def lc_on(self, tree: Tree[Token]) -> n.LcOn:
+        kids = tree.children
+        effect_at = next(i for i, k in enumerate(kids) if isinstance(k, Tree))
+        words = [k for k in kids[: effect_at - 1] if isinstance(k, Token)]
+        source, effect, rest = kids[effect_at - 1], kids[effect_at], kids[effect_at + 1:]
+        assert isinstance(effect, Tree)
+        missed = len(words) >= 2 and str(words[0]) == "missed" and words[1].type == "NAME"
+        trigger_tok = words[1] if missed else words[0]
+        guard = self.lc_guard(words[2 if missed else 1:], self.span(tree))
+        e = str(effect.data)
+        target: n.Ref | None = None
+        decision: n.Label | None = None
+        decided_by: tuple[n.Ref, ...] = ()
+        extend_by: n.QuantityLit | None = None
+        if e == "go":
+            target = self.ref(effect.children[0])
+        elif e == "decide":
+            decision = self.label(effect.children[0], effect.children[1])
+            word = effect.children[2]
+            assert isinstance(word, Token)
+            self.words([word], "decided", self.span(effect))
+            decided_by = tuple(self.ref(t) for t in effect.children[3:] if isinstance(t, Token))
+        else:
+            word = effect.children[0]
+            assert isinstance(word, Token)
+            self.words([word], "extends", self.span(effect))
+            extend_by = self.quantity(effect.children[1])
+        cites, notes = self.clauses(list(rest))
+        return n.LcOn(self.ref(trigger_tok), missed, guard, self.ref(source), e, target,
+                      decision, decided_by, extend_by, cites, notes, span=self.span(tree))
+
+    _GUARDS = ("after period", "after ban", "after 2 years", "within 3 months",
+               "twice consecutively", "3 times consecutively")
+
+    def lc_guard(self, words: list[Token], span: Span | None) -> n.LcGuard | None:
+        if not words:
+            return None
+        text = [str(w) for w in words]
+        kinds = [w.type for w in words]
+        gspan = Span(self.source, words[0].start_pos or 0, words[-1].end_pos or 0)
+        if text in (["after", "period"], ["after", "ban"]):
+            return n.LcGuard(f"after_{text[1]}", span=gspan)
+        if len(words) == 2 and text[0] in {"after", "within"} and kinds[1] == "QUANTITY":
+            kind = "after_time" if text[0] == "after" else "within_time"
+            return n.LcGuard(kind, self.quantity(words[1]), span=gspan)
+        if text == ["twice", "consecutively"]:
+            return n.LcGuard("consecutive", times=2, span=gspan)
+        if len(words) == 3 and kinds[0] == "NUMBER" and text[1:] == ["times", "consecutively"]:
+            count = self.number_value(text[0], gspan)
+            return n.LcGuard("consecutive", times=int(count), span=gspan)
+        self.diags.error("PK100", f"unexpected `{' '.join(text)}` after the event", gspan,
+                         "a transition may be guarded by "
+                         + ", ".join(f"`{g}`" for g in self._GUARDS))
+        return None
+
+    def lc_duty(self, tree: Tree[Token]) -> n.LcDuty:
+        name_tok, label_tree, *rest = tree.children
+        assert isinstance(name_tok, Token)
+        states: list[n.Ref] = []
+        month_day: tuple[int, int] | None = None
+        after: n.Ref | None = None
+        clause_trees: list[Tree[Token] | Token | None] = []
+        for child in rest:
+            if isinstance(child, Token):
+                states.append(self.ref(child))
+            elif isinstance(child, Tree) and child.data == "due_yearly":
+                md, each = child.children[0], child.children[1]
+                assert isinstance(md, Token) and isinstance(each, Token)
+                self.words([each], "each", self.span(child))
+                month, day = (int(x) for x in str(md).split("-"))
+                try:
+                    date(2000, month, day)  # a leap year: 02-29 is a day of some years
+                except ValueError:
+                    self.diags.error("PK104", f"`{md}` is not a day of the year", self.span(md),
+                                     "write the month and day as MM-DD, e.g. 12-31")
+                month_day = (month, day)
+            elif isinstance(child, Tree) and child.data == "due_after":
+                word = child.children[0]
+                assert isinstance(word, Token)
+                self.words([word], "after", self.span(child))
+                after = self.ref(child.children[1])
+            else:
+                clause_trees.append(child)
+        event = states.pop()  # the last bare name before the due clause is the event
+        cites, notes = self.clauses(clause_trees)
+        return n.LcDuty(str(name_tok), self.opt_label(label_tree), tuple(states), event,
+                        month_day, after, cites, notes, span=self.span(tree),
+                        name_span=self.span(name_tok))
 
     def cite(self, tree: Tree[Token]) -> n.Citation:
         article_tok, instrument, quote = tree.children

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from policykit.calendar import Duration
 from policykit.nodes import Label
 from policykit.source import Span
 from policykit.stdlib.units import Unit
@@ -20,6 +21,7 @@ from policykit.types import Type
 
 __all__ = [
     "CheckedCitation",
+    "CheckedLifecycle",
     "CheckedNote",
     "CheckedRule",
     "PolicyInfo",
@@ -296,6 +298,96 @@ class CheckedRule:
 
 
 @attrs.frozen
+class LcStateDef:
+    name: str
+    label: Label
+    lasts: Duration | None
+    lasts_unit: Unit | None
+    citations: tuple[CheckedCitation, ...]
+
+
+@attrs.frozen
+class LcEventDef:
+    name: str
+    label: Label
+
+
+@attrs.frozen
+class LcGuardDef:
+    """``after_period``, ``after_ban``, ``after_time``/``within_time`` (``duration`` from
+    entry into the state) or ``consecutive`` (``times`` consecutive calendar years)."""
+
+    kind: str
+    duration: Duration | None = None
+    unit: Unit | None = None
+    times: int = 0
+
+
+@attrs.frozen
+class LcTransitionDef:
+    trigger: str
+    missed: bool
+    guard: LcGuardDef | None
+    source: str
+    effect: str  # go, decide, extend
+    target: str | None
+    decision: Label | None
+    decided_by: tuple[str, ...]
+    extend_by: Duration | None
+    extend_unit: Unit | None
+    citations: tuple[CheckedCitation, ...]
+    notes: tuple[CheckedNote, ...]
+
+
+@attrs.frozen
+class LcBanDef:
+    state: str
+    duration: Duration
+    unit: Unit | None
+    citations: tuple[CheckedCitation, ...]
+    notes: tuple[CheckedNote, ...]
+
+
+@attrs.frozen
+class LcDutyDef:
+    name: str
+    label: Label
+    states: tuple[str, ...]
+    event: str
+    month_day: tuple[int, int] | None
+    after: str | None
+    citations: tuple[CheckedCitation, ...]
+    notes: tuple[CheckedNote, ...]
+
+
+@attrs.frozen
+class CheckedLifecycle:
+    """A checked lifecycle: every state, event and duty it names is declared."""
+
+    name: str
+    label: Label
+    citations: tuple[CheckedCitation, ...]
+    notes: tuple[CheckedNote, ...]
+    states: tuple[LcStateDef, ...]
+    initial: str
+    events: tuple[LcEventDef, ...]
+    transitions: tuple[LcTransitionDef, ...]
+    bans: tuple[LcBanDef, ...]
+    duties: tuple[LcDutyDef, ...]
+    holidays: tuple[CheckedCitation, ...] | None
+    """The citations for 第二百零三条 when the policy applies it to deadlines, else None."""
+
+    def state(self, name: str) -> LcStateDef:
+        return next(s for s in self.states if s.name == name)
+
+    def event(self, name: str) -> LcEventDef:
+        return next(e for e in self.events if e.name == name)
+
+    def ban(self, state: str) -> LcBanDef | None:
+        return next((b for b in self.bans if b.state == state), None)
+
+
+@attrs.frozen
 class PolicyInfo:
     id: str
     title: Label
@@ -323,6 +415,7 @@ class Program:
     notes: tuple[CheckedNote, ...]
     main: str
     enums: tuple[type[Enum], ...] = ()
+    lifecycles: tuple[CheckedLifecycle, ...] = ()
 
     def rule(self, name: str) -> CheckedRule | None:
         for rule in self.rules:

@@ -18,6 +18,20 @@ A suite file ``NAME.tests.yaml`` beside ``NAME.policy``::
           pending: []
           unresolved: [listed_with_deng]
           explain: {zh: ["差 0.1 平方米"], en: ["short by 0.1 m2"]}
+      - name: a lifecycle case replays a history instead of evaluating a record
+        as_of: 2022-01-11
+        lifecycle: coop_base            # optional when the policy declares one lifecycle
+        history:
+          - {on: 2019-03-01, event: approved}
+          - {on: 2020-01-10, event: revoked}
+        expect:
+          state: revoked
+          period_end: null
+          may_reapply: true
+          barred_until: 2022-01-10
+          duties: {annual_summary: 2022-12-31}   # duty -> due date (null: no date set)
+          decisions_due: []                      # the labels (zh) of decisions due
+          explain: {zh: ["至 2022-01-10 止"]}
 
 Every expected value is written by hand from the source text, with the arithmetic in
 ``why``; the runner only compares.
@@ -54,6 +68,8 @@ class Case:
     record: Any
     rule: str | None
     expect: dict[str, Any]
+    history: Any = None
+    lifecycle: str | None = None
 
 
 @attrs.frozen
@@ -140,6 +156,11 @@ def _case(path: Path, index: int, raw: object, base: dict[str, Any]) -> Case:
             raise SuiteError(f"{where}: `as_of` is not a date: {as_of!r}") from None
     if not isinstance(as_of, date):
         raise SuiteError(f"{where}: `as_of` (YYYY-MM-DD) is required")
+    if "history" in raw:
+        lifecycle = raw.get("lifecycle")
+        return Case(raw["name"], str(raw.get("why", "")), as_of, None, None, raw["expect"],
+                    history=raw["history"] or [],
+                    lifecycle=lifecycle if isinstance(lifecycle, str) else None)
     record = raw["record"] if "record" in raw else _patched(base, raw, where)
     rule = raw.get("rule")
     return Case(raw["name"], str(raw.get("why", "")), as_of, record,
@@ -172,6 +193,8 @@ def _container(record: dict[str, Any], parents: list[str], where: str) -> dict[s
 
 def run_case(suite: Suite, case: Case) -> tuple[str, ...]:
     """The ways ``case`` fails (empty when it passes)."""
+    if case.history is not None:
+        return _run_lifecycle(suite, case)
     problems: list[str] = []
     expect = case.expect
     try:
@@ -197,6 +220,42 @@ def run_case(suite: Suite, case: Case) -> tuple[str, ...]:
         _equal(problems, f"rule {rule}", outcome, other.outcome)
     for lang, fragments in (expect.get("explain") or {}).items():
         text = result.explain(lang=str(lang))
+        problems.extend(
+            f"the {lang} explanation lacks {fragment!r}:\n{_indent(text)}"
+            for fragment in fragments if str(fragment) not in text
+        )
+    return tuple(problems)
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _run_lifecycle(suite: Suite, case: Case) -> tuple[str, ...]:
+    problems: list[str] = []
+    expect = case.expect
+    try:
+        status = suite.policy.lifecycle(case.history, as_of=case.as_of, name=case.lifecycle)
+    except (RecordError, KeyError) as err:
+        wanted = expect.get("record_error")
+        if wanted is not None and str(wanted) in str(err):
+            return ()
+        return (f"the history was refused: {err}",)
+    if "record_error" in expect:
+        problems.append("expected the history to be refused, but it was accepted")
+    _equal(problems, "state", expect.get("state"), status.state)
+    for key, actual in (("period_end", status.period_end), ("barred_until", status.barred_until),
+                        ("may_reapply", status.may_reapply)):
+        if key in expect and _iso(expect[key]) != _iso(actual):
+            problems.append(f"{key}: expected {_iso(expect[key])!r}, got {_iso(actual)!r}")
+    if "duties" in expect:
+        wanted = {str(k): _iso(v) for k, v in (expect["duties"] or {}).items()}
+        _equal(problems, "duties", wanted, {d.name: _iso(d.due) for d in status.duties})
+    if "decisions_due" in expect:
+        _equal(problems, "decisions_due", list(expect["decisions_due"] or []),
+               [d.label.zh for d in status.decisions_due])
+    for lang, fragments in (expect.get("explain") or {}).items():
+        text = status.explain(lang=str(lang))
         problems.extend(
             f"the {lang} explanation lacks {fragment!r}:\n{_indent(text)}"
             for fragment in fragments if str(fragment) not in text

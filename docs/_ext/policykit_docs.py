@@ -533,6 +533,8 @@ def policy_page(policy: policykit.Policy) -> str:
                               _label(note.prevails.zh, note.prevails.en)])
         out += list_table(None, note_rows, widths=[20, 80], cls="policykit-header")
 
+    out += _lifecycle_lines(policy)
+
     out += heading("Worked example", "-")
     example = example_path(policy)
     if example is None:
@@ -558,6 +560,71 @@ def policy_page(policy: policykit.Policy) -> str:
     out += heading("English", "~")
     out += code_block(result.explain(lang="en"))
     return "\n".join(out)
+
+
+def _duration_text(duration: Any) -> str:
+    if duration is None:
+        return "—"
+    if duration.days:
+        return f"{duration.days} days"
+    years, months = divmod(duration.months, 12)
+    return f"{years} years" if not months else f"{duration.months} months"
+
+
+def _lifecycle_lines(policy: policykit.Policy) -> list[str]:
+    """The lifecycles of a policy: states, transitions and duties, each with its article."""
+    if not policy.lifecycles:
+        return []
+    src = policy.info.source.zh
+    out = heading("Lifecycles", "-")
+    out += ["Replay a unit's history with ``policy.lifecycle(history, as_of=..., "
+            "name=NAME)`` (see :ref:`lifecycles`).", ""]
+    for lc in policy.lifecycles:
+        out += heading(esc(f"{lc.name} · {lc.label.zh}"), "~")
+        if lc.label.en:
+            out += [f"*{esc(lc.label.en)}*; initial state {lit(lc.initial)}"
+                    + ("; 民法典 第二百零三条 applies to deadlines" if lc.holidays else ""), ""]
+        bans = {b.state: b for b in lc.bans}
+        rows = []
+        for st in lc.states:
+            ban = bans.get(st.name)
+            rows.append([[lit(st.name)], _label(st.label.zh, st.label.en),
+                         [esc(_duration_text(st.lasts))] + _citation_lines(st.citations, src)
+                         if st.lasts else ["—"],
+                         [f"bars reapplication for {esc(_duration_text(ban.duration))}"]
+                         + _citation_lines(ban.citations, src) if ban else ["—"]])
+        out += list_table(["state", "label", "lasts", "ban"], rows, widths=[16, 34, 25, 25])
+        rows = []
+        for t in lc.transitions:
+            guard = "—"
+            if t.guard is not None:
+                g = t.guard
+                guard = {"after_period": "after period", "after_ban": "after ban",
+                         "consecutive": f"{g.times} consecutive years"}.get(
+                    g.kind, f"{g.kind.split('_')[0]} {_duration_text(g.duration)}")
+            if t.effect == "go":
+                effect = f"{lit(t.source)} → {lit(t.target)}"
+            elif t.effect == "extend":
+                effect = f"{lit(t.source)} extends {esc(_duration_text(t.extend_by))}"
+            else:
+                assert t.decision is not None
+                effect = (f"{lit(t.source)}: decision due — {esc(t.decision.zh)} (decided by "
+                          f"{', '.join(lit(e) for e in t.decided_by)})")
+            rows.append([[("missed " if t.missed else "") + lit(t.trigger)], [esc(guard)],
+                         [effect], _citation_lines(t.citations, src) or ["—"]])
+        out += list_table(["on", "guard", "effect", "cites"], rows, widths=[20, 16, 40, 24])
+        if lc.duties:
+            rows = []
+            for d in lc.duties:
+                when = (f"by {d.month_day[0]:02d}-{d.month_day[1]:02d} each year"
+                        if d.month_day else f"after {d.after}, no date set")
+                rows.append([[lit(d.name)], _label(d.label.zh, d.label.en),
+                             [", ".join(lit(s) for s in d.states)],
+                             [f"{lit(d.event)} {esc(when)}"],
+                             _citation_lines(d.citations, src) or ["—"]])
+            out += list_table(["duty", "label", "in", "done by", "cites"], rows,
+                              widths=[14, 22, 16, 28, 20])
+    return out
 
 
 def _subject_name(policy: policykit.Policy) -> str:

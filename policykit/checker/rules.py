@@ -7,6 +7,7 @@ from typing import Any
 from policykit import nodes as n
 from policykit import program as p
 from policykit.checker.expressions import ExprChecker, RuleScope
+from policykit.checker.lifecycle import check_lifecycle
 from policykit.diagnostics import Collector, closest
 from policykit.errors import policy_error
 from policykit.records import RECORD_TYPES
@@ -43,13 +44,29 @@ def check(policy: n.Policy, filename: str = "<string>") -> p.Program:
         result = _rule(rule, info, notes, checker, diags)
         if result is not None:
             checked[rule.name] = result
+    lifecycles = _lifecycles(policy, info, notes, diags)
     main = _main(header, rules_by_name, diags)
     ordered = _order(checked, rules_by_name, diags)
     if diags:
         raise policy_error(diags.diagnostics)
     assert main is not None
     subject_name, subject_type = header_subject or subjects[main] or ("", object)
-    return p.Program(info, subject_name, subject_type, ordered, tuple(notes.values()), main)
+    return p.Program(info, subject_name, subject_type, ordered, tuple(notes.values()), main,
+                     lifecycles=lifecycles)
+
+
+def _lifecycles(policy: n.Policy, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
+                diags: Collector) -> tuple[p.CheckedLifecycle, ...]:
+    found: dict[str, p.CheckedLifecycle] = {}
+    for st in policy.statements:
+        if not isinstance(st, n.Lifecycle):
+            continue
+        if st.name in found:
+            diags.error("PK204", f"the lifecycle `{st.name}` is defined twice", st.name_span,
+                        "give each lifecycle its own name")
+            continue
+        found[st.name] = check_lifecycle(st, info, notes, diags)
+    return tuple(found.values())
 
 
 def _kind(rule: n.Rule) -> str:
@@ -125,7 +142,7 @@ def _notes(policy: n.Policy, info: p.PolicyInfo, diags: Collector) -> dict[str, 
 def _rule_table(policy: n.Policy, diags: Collector) -> dict[str, n.Rule]:
     rules: dict[str, n.Rule] = {}
     for st in policy.statements:
-        if isinstance(st, n.Note):
+        if isinstance(st, n.Note | n.Lifecycle):
             continue
         if st.name in rules:
             first = rules[st.name].name_span

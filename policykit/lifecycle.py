@@ -1,0 +1,774 @@
+"""Replay an organisation's event history through a lifecycle, at an ``as_of`` date.
+
+``replay(info, lifecycle, history, as_of) -> LifecycleStatus``. The status gives the
+state, the end of the current period (after extensions), whether the unit may reapply
+and until when it is barred, the duties due next, the authority's decisions due, and a
+timeline of every event with the rule that fired and its citation.
+
+Periods count as 民法典 第二百零一–二百零三条 do (see :mod:`policykit.calendar`): a
+period starts the day after its event and ends on the corresponding day (month ends
+clamped); a ban "within two years" still applies on its last day. Discretion is data:
+where the text lets the authority choose, a transition ``-> decision "…"`` reports the
+decision as due and changes nothing; a later event records what was decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+
+from policykit.calendar import Deadline, Duration, add_period, holiday_deadline
+from policykit.diagnostics import closest
+from policykit.errors import RecordError, RecordProblem
+from policykit.explain.words import article_en
+from policykit.nodes import Label
+from policykit.program import (
+    CheckedCitation,
+    CheckedLifecycle,
+    CheckedNote,
+    LcDutyDef,
+    LcStateDef,
+    LcTransitionDef,
+    PolicyInfo,
+)
+
+__all__ = ["DecisionDue", "DutyDue", "HistoryEvent", "LifecycleStatus", "Step", "replay"]
+
+
+@attrs.frozen
+class HistoryEvent:
+    """One event of a history: its date, its declared name, and the year it is for."""
+
+    on: date
+    event: str
+    year: int | None = None
+    index: int = 0
+
+
+@attrs.frozen
+class DutyDue:
+    """A duty of the current state: what must happen, by when (None: no date is set)."""
+
+    name: str
+    label: Label
+    event: str
+    due: date | None
+    citations: tuple[CheckedCitation, ...]
+    since: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"duty": self.name, "label": {"zh": self.label.zh, "en": self.label.en},
+                "event": self.event, "due": self.due.isoformat() if self.due else None,
+                "since": self.since.isoformat() if self.since else None,
+                "cites": [c.article for c in self.citations]}
+
+
+@attrs.frozen
+class DecisionDue:
+    """A decision the text leaves to the authority, due since ``since``."""
+
+    label: Label
+    since: date
+    decided_by: tuple[str, ...]
+    citations: tuple[CheckedCitation, ...]
+    notes: tuple[CheckedNote, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"decision": {"zh": self.label.zh, "en": self.label.en},
+                "since": self.since.isoformat(), "decided_by": list(self.decided_by),
+                "cites": [c.article for c in self.citations]}
+
+
+@attrs.frozen
+class Step:
+    """One line of the timeline.
+
+    ``kind``: ``transition`` (state changed or stayed by a rule), ``extension``,
+    ``decision_due``, ``recorded`` (a duty done, a decision recorded, a year counted),
+    ``missed`` (a duty not done by its date; known the day after), ``not_allowed`` (the
+    state does not allow the event; ``reason`` says why), ``future`` is never recorded.
+    """
+
+    on: date
+    event: str
+    event_label: Label
+    kind: str
+    source: str
+    target: str
+    citations: tuple[CheckedCitation, ...] = ()
+    reason: str = ""
+    reason_date: date | None = None
+    period: tuple[date, date] | None = None
+    extensions: tuple[tuple[Duration, tuple[CheckedCitation, ...]], ...] = ()
+    ban: tuple[Duration, date, tuple[CheckedCitation, ...]] | None = None
+    decision: Label | None = None
+    decided: Label | None = None
+    duty: Label | None = None
+    due: date | None = None
+    count: int = 0
+    needed: int = 0
+    holiday_moved_from: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "on": self.on.isoformat(), "event": self.event, "kind": self.kind,
+            "from": self.source, "to": self.target,
+            "cites": [c.article for c in self.citations],
+        }
+        if self.reason:
+            out["reason"] = self.reason
+        if self.reason_date:
+            out["reason_date"] = self.reason_date.isoformat()
+        if self.period:
+            out["period"] = [self.period[0].isoformat(), self.period[1].isoformat()]
+        if self.extensions:
+            out["extensions"] = [{"by": _duration_en(d), "cites": [c.article for c in cs]}
+                                 for d, cs in self.extensions]
+        if self.ban:
+            out["ban"] = {"for": _duration_en(self.ban[0]), "until": self.ban[1].isoformat(),
+                          "cites": [c.article for c in self.ban[2]]}
+        if self.decision:
+            out["decision_due"] = {"zh": self.decision.zh, "en": self.decision.en}
+        if self.decided:
+            out["decided"] = {"zh": self.decided.zh, "en": self.decided.en}
+        if self.duty:
+            out["duty"] = {"zh": self.duty.zh, "en": self.duty.en}
+        if self.due:
+            out["due"] = self.due.isoformat()
+        if self.count:
+            out["consecutive_years"] = self.count
+        if self.holiday_moved_from:
+            out["holiday_moved_from"] = self.holiday_moved_from.isoformat()
+        return out
+
+
+@attrs.frozen
+class LifecycleStatus:
+    """Where a history leaves an organisation on ``as_of`` (see ``policy.lifecycle``)."""
+
+    info: PolicyInfo = attrs.field(repr=False)
+    lifecycle: CheckedLifecycle = attrs.field(repr=False)
+    as_of: date
+    state: str
+    state_label: Label
+    entered_on: date | None
+    period_start: date | None
+    period_end: date | None
+    """The last day of the current state's period, after extensions; None if it has none."""
+    extensions: tuple[tuple[Duration, tuple[CheckedCitation, ...]], ...]
+    barred_until: date | None
+    """The last day of the ban the current state imposes (inclusive), or None."""
+    duties: tuple[DutyDue, ...]
+    decisions_due: tuple[DecisionDue, ...]
+    timeline: tuple[Step, ...]
+
+    @property
+    def may_reapply(self) -> bool:
+        """False while a ban runs: up to and including its last day."""
+        return self.barred_until is None or self.as_of > self.barred_until
+
+    def explain(self, lang: str = "zh") -> str:
+        """The timeline, event by event, with the rule that fired and its citation."""
+        return _render(self, lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.info.id, "lifecycle": self.lifecycle.name,
+            "as_of": self.as_of.isoformat(), "state": self.state,
+            "state_label": {"zh": self.state_label.zh, "en": self.state_label.en},
+            "entered_on": self.entered_on.isoformat() if self.entered_on else None,
+            "period_start": self.period_start.isoformat() if self.period_start else None,
+            "period_end": self.period_end.isoformat() if self.period_end else None,
+            "extensions": [{"by": _duration_en(d), "cites": [c.article for c in cs]}
+                           for d, cs in self.extensions],
+            "may_reapply": self.may_reapply,
+            "barred_until": self.barred_until.isoformat() if self.barred_until else None,
+            "duties": [d.to_dict() for d in self.duties],
+            "decisions_due": [d.to_dict() for d in self.decisions_due],
+            "timeline": [s.to_dict() for s in self.timeline],
+        }
+
+
+# ---------------------------------------------------------------- the history
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_history(lc: CheckedLifecycle, history: object) -> tuple[HistoryEvent, ...]:
+    """The events of ``history``, checked: declared names, real dates, in date order."""
+    if isinstance(history, str | bytes) or not isinstance(history, Sequence):
+        raise RecordError([RecordProblem("history", "expected a list of events such as "
+                                         '{"on": "2019-03-01", "event": "approved"}')])
+    names = [e.name for e in lc.events]
+    events: list[HistoryEvent] = []
+    for i, item in enumerate(history):
+        where = f"history[{i}]"
+        if not isinstance(item, Mapping):
+            raise RecordError([RecordProblem(where, "expected an event such as "
+                                             '{"on": "2019-03-01", "event": "approved"}')])
+        on = _date(item.get("on"))
+        if on is None:
+            raise RecordError([RecordProblem(f"{where}.on", "expected a date such as "
+                                             f'"2019-03-01", got {item.get("on")!r}')])
+        name = item.get("event")
+        if not isinstance(name, str) or name not in names:
+            near = closest(str(name), names)
+            raise RecordError([RecordProblem(
+                f"{where}.event",
+                f"`{name}` is not an event of the lifecycle `{lc.name}`"
+                + (f"; did you mean `{near}`?" if near else
+                   f"; its events are {', '.join(names)}"))])
+        year = item.get("year")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise RecordError([RecordProblem(f"{where}.year",
+                                             f"expected a year such as 2020, got {year!r}")])
+        if events and on < events[-1].on:
+            prev = events[-1]
+            raise RecordError([RecordProblem(
+                f"{where}.on",
+                f"`{name}` on {on.isoformat()} comes after `{prev.event}` on "
+                f"{prev.on.isoformat()} in the history: list events in date order")])
+        events.append(HistoryEvent(on, name, year, i))
+    return tuple(events)
+
+
+# ---------------------------------------------------------------- replay
+
+
+def _yearly_due(year: int, month_day: tuple[int, int]) -> date | None:
+    month, day = month_day
+    if not 1 <= year <= 9999:
+        return None
+    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 or year % 400 == 0)):
+        day = 28
+    return date(year, month, day)
+
+
+class _Run:
+    def __init__(self, info: PolicyInfo, lc: CheckedLifecycle) -> None:
+        self.info = info
+        self.lc = lc
+        self.state = lc.initial
+        self.entered: date | None = None
+        self.period: tuple[date, date] | None = None
+        self.base_period: Duration | None = None
+        self.extensions: list[tuple[Duration, tuple[CheckedCitation, ...]]] = []
+        self.ban_until: date | None = None
+        self.years: dict[str, set[int]] = {}
+        self.decisions: list[DecisionDue] = []
+        self.steps: list[Step] = []
+        self.active: dict[str, date] = {}  # duty -> since
+        self.next_year: dict[str, int] = {}
+        self.done: dict[str, set[int]] = {}
+        self.triggered: dict[str, date] = {}  # duty due after an event -> since
+
+    # -------------------------------------------------------- duties
+
+    def _due(self, duty: LcDutyDef, year: int) -> date | None:
+        assert duty.month_day is not None
+        return _yearly_due(year, duty.month_day)
+
+    def _first_year(self, duty: LcDutyDef, since: date) -> int:
+        due = self._due(duty, since.year)
+        return since.year if due is not None and since < due else since.year + 1
+
+    def _update_duties(self, on: date | None) -> None:
+        for duty in self.lc.duties:
+            inside = self.state in duty.states
+            if inside and duty.name not in self.active and on is not None:
+                self.active[duty.name] = on
+                self.done[duty.name] = set()
+                if duty.month_day is not None:
+                    self.next_year[duty.name] = self._first_year(duty, on)
+            elif not inside:
+                self.active.pop(duty.name, None)
+                self.triggered.pop(duty.name, None)
+
+    def advance_to(self, before: date) -> None:
+        """Report every yearly duty whose date passed before ``before`` undone."""
+        while True:
+            best: tuple[date, LcDutyDef, int] | None = None
+            for duty in self.lc.duties:
+                if duty.name not in self.active or duty.month_day is None:
+                    continue
+                year = self.next_year[duty.name]
+                while True:
+                    due = self._due(duty, year)
+                    if due is None or due >= before:
+                        break
+                    if year in self.done[duty.name]:
+                        year += 1
+                        continue
+                    if best is None or due < best[0]:
+                        best = (due, duty, year)
+                    break
+                self.next_year[duty.name] = year
+            if best is None:
+                return
+            due, duty, year = best
+            self.next_year[duty.name] = year + 1
+            self._missed(due, duty)
+
+    def _missed(self, due: date, duty: LcDutyDef) -> None:
+        on = due + timedelta(days=1)
+        event = HistoryEvent(on, duty.name)
+        rules = [t for t in self.lc.transitions
+                 if t.missed and t.trigger == duty.name and t.source == self.state]
+        if not rules:
+            self.steps.append(Step(on, duty.name, duty.label, "missed", self.state, self.state,
+                                   duty.citations, duty=duty.label, due=due))
+            return
+        self._fire(event, duty.label, rules, missed=(duty, due))
+
+    def _duty_event(self, ev: HistoryEvent) -> Step | None:
+        for duty in self.lc.duties:
+            if duty.name not in self.active:
+                continue
+            if duty.after is not None and ev.event == duty.after:
+                self.triggered[duty.name] = ev.on
+            if duty.event != ev.event:
+                continue
+            if duty.month_day is None:
+                if duty.name in self.triggered:
+                    del self.triggered[duty.name]
+                    return Step(ev.on, ev.event, self.lc.event(ev.event).label, "recorded",
+                                self.state, self.state, duty.citations, duty=duty.label)
+                continue
+            year = ev.year if ev.year is not None else ev.on.year
+            due = self._due(duty, year)
+            if due is not None and ev.on <= due and year >= self.next_year[duty.name]:
+                self.done[duty.name].add(year)
+                return Step(ev.on, ev.event, self.lc.event(ev.event).label, "recorded",
+                            self.state, self.state, duty.citations, duty=duty.label, due=due)
+            return Step(ev.on, ev.event, self.lc.event(ev.event).label, "recorded",
+                        self.state, self.state, duty.citations, reason="late",
+                        duty=duty.label, due=due)
+        return None
+
+    # -------------------------------------------------------- events
+
+    def apply(self, ev: HistoryEvent) -> None:
+        label = self.lc.event(ev.event).label
+        decided: Label | None = None
+        for d in self.decisions:
+            if ev.event in d.decided_by:
+                decided = d.label
+                self.decisions.remove(d)
+                break
+        duty_step = self._duty_event(ev)
+        rules = [t for t in self.lc.transitions
+                 if not t.missed and t.trigger == ev.event and t.source == self.state]
+        if rules:
+            self._fire(ev, label, rules, decided=decided)
+            return
+        if duty_step is not None:
+            self.steps.append(attrs.evolve(duty_step, decided=decided))
+        elif decided is not None:
+            self.steps.append(Step(ev.on, ev.event, label, "recorded", self.state, self.state,
+                                   decided=decided))
+        elif any(d.after == ev.event for d in self.lc.duties if d.name in self.triggered):
+            duty = next(d for d in self.lc.duties if d.after == ev.event)
+            self.steps.append(Step(ev.on, ev.event, label, "recorded", self.state, self.state,
+                                   duty.citations, reason="duty_due", duty=duty.label))
+        else:
+            self.steps.append(Step(ev.on, ev.event, label, "not_allowed", self.state,
+                                   self.state, reason="no_rule"))
+
+    def _guard(self, t: LcTransitionDef, on: date, key: str
+               ) -> tuple[bool, str, date | None, int, date | None]:
+        """Whether ``t`` may fire on ``on``: (ok, reason, date, count, holiday moved from)."""
+        g = t.guard
+        if g is None:
+            return True, "", None, 0, None
+        if g.kind == "after_period":
+            end = self.period[1] if self.period else None
+            return (end is not None and on > end), "period_running", end, 0, None
+        if g.kind == "after_ban":
+            ok = self.ban_until is None or on > self.ban_until
+            return ok, "barred", self.ban_until, 0, None
+        if g.kind in {"after_time", "within_time"}:
+            assert g.duration is not None
+            if self.entered is None:
+                return False, "not_entered", None, 0, None
+            last = add_period(self.entered, g.duration).last_day
+            if g.kind == "after_time":
+                return on > last, "too_early", last, 0, None
+            deadline = Deadline(last)
+            if self.lc.holidays is not None:
+                deadline = holiday_deadline(last)
+            return (on <= deadline.last_day, "too_late", deadline.last_day, 0,
+                    deadline.moved_from)
+        # consecutive calendar years, counted since entry into the state
+        years = self.years.setdefault(key, set())
+        years.add(on.year)
+        count = 0
+        while on.year - count in years:
+            count += 1
+        return count >= g.times, "counting", None, count, None
+
+    def _fire(self, ev: HistoryEvent, label: Label, rules: list[LcTransitionDef], *,
+              decided: Label | None = None,
+              missed: tuple[LcDutyDef, date] | None = None) -> None:
+        key = ("missed:" if missed else "") + ev.event
+        failure: Step | None = None
+        counting: Step | None = None
+        for t in rules:
+            ok, reason, when, count, moved = self._guard(t, ev.on, key)
+            if ok:
+                self._effect(t, ev, label, decided, missed, count, moved)
+                return
+            if reason == "counting":
+                assert t.guard is not None
+                counting = counting or Step(ev.on, ev.event, label, "recorded", self.state,
+                                            self.state, t.citations, reason="counting",
+                                            count=count, needed=t.guard.times, decided=decided)
+            elif failure is None:
+                failure = Step(ev.on, ev.event, label, "not_allowed", self.state, self.state,
+                               t.citations, reason=reason, reason_date=when, decided=decided,
+                               holiday_moved_from=moved)
+        failure = counting or failure
+        assert failure is not None
+        if missed:
+            failure = attrs.evolve(failure, kind="missed" if failure.kind == "recorded"
+                                   else failure.kind, duty=missed[0].label, due=missed[1])
+        self.steps.append(failure)
+
+    def _effect(self, t: LcTransitionDef, ev: HistoryEvent, label: Label, decided: Label | None,
+                missed: tuple[LcDutyDef, date] | None, count: int, moved: date | None) -> None:
+        duty, due = (missed[0].label, missed[1]) if missed else (None, None)
+        base = Step(ev.on, ev.event, label, "transition", self.state, self.state, t.citations,
+                    decided=decided, duty=duty, due=due, count=count, holiday_moved_from=moved)
+        if t.effect == "decide":
+            assert t.decision is not None
+            self.decisions.append(DecisionDue(t.decision, ev.on, t.decided_by, t.citations,
+                                              t.notes))
+            self.steps.append(attrs.evolve(base, kind="decision_due", decision=t.decision))
+            return
+        if t.effect == "extend":
+            assert t.extend_by is not None and self.period is not None
+            self.extensions.append((t.extend_by, t.citations))
+            self.period = (self.period[0], self._period_end())
+            self.steps.append(attrs.evolve(base, kind="extension", period=self.period,
+                                           extensions=tuple(self.extensions)))
+            return
+        assert t.target is not None
+        source = self.state
+        if t.target != source:
+            self._enter(self.lc.state(t.target), ev.on)
+        ban = self.lc.ban(self.state) if t.target != source else None
+        self.steps.append(attrs.evolve(
+            base, target=self.state, period=self.period if t.target != source else None,
+            ban=(ban.duration, self.ban_until, ban.citations)
+            if ban is not None and self.ban_until is not None else None))
+
+    def _period_end(self) -> date:
+        assert self.period is not None and self.base_period is not None
+        total = self.base_period
+        for d, _ in self.extensions:
+            if not total.comparable_with(d):
+                end = self.period[1]
+                for d2, _ in self.extensions:
+                    end = add_period(end, d2).last_day
+                return end
+            total = total + d
+        return add_period(self.period[0], total).last_day
+
+    def _enter(self, state: LcStateDef, on: date) -> None:
+        self.state = state.name
+        self.entered = on
+        self.extensions = []
+        self.years = {}
+        self.decisions = []
+        self.base_period = state.lasts
+        self.period = (on, add_period(on, state.lasts).last_day) if state.lasts else None
+        ban = self.lc.ban(state.name)
+        self.ban_until = add_period(on, ban.duration).last_day if ban else None
+        self._update_duties(on)
+
+    # -------------------------------------------------------- the result
+
+    def duties_due(self, as_of: date) -> tuple[DutyDue, ...]:
+        due: list[DutyDue] = []
+        for duty in self.lc.duties:
+            if duty.name not in self.active:
+                continue
+            if duty.month_day is None:
+                if duty.name in self.triggered:
+                    due.append(DutyDue(duty.name, duty.label, duty.event, None, duty.citations,
+                                       since=self.triggered[duty.name]))
+                continue
+            year = max(self.next_year[duty.name], as_of.year)
+            while year in self.done[duty.name]:
+                year += 1
+            when = self._due(duty, year)
+            while when is not None and when < as_of:
+                year += 1
+                when = self._due(duty, year)
+            due.append(DutyDue(duty.name, duty.label, duty.event, when, duty.citations))
+        return tuple(sorted(due, key=lambda d: (d.due or date.max, d.name)))
+
+
+def replay(info: PolicyInfo, lc: CheckedLifecycle, history: object, as_of: date
+           ) -> LifecycleStatus:
+    """Replay ``history`` through ``lc`` up to and including ``as_of``."""
+    events = parse_history(lc, history)
+    run = _Run(info, lc)
+    try:
+        for ev in events:
+            if ev.on > as_of:
+                break
+            run.advance_to(ev.on)
+            run.apply(ev)
+        run.advance_to(as_of)
+    except OverflowError:
+        raise RecordError([RecordProblem(
+            "history", "a period counted from this history ends after the year 9999")]) from None
+    return LifecycleStatus(
+        info, lc, as_of, run.state, lc.state(run.state).label, run.entered,
+        run.period[0] if run.period else None, run.period[1] if run.period else None,
+        tuple(run.extensions), run.ban_until, run.duties_due(as_of), tuple(run.decisions),
+        tuple(run.steps))
+
+
+# ---------------------------------------------------------------- explanation
+
+_ZH_DIGITS = "零一两三四五六七八九十"
+
+
+def _zh_count(n: int) -> str:
+    return _ZH_DIGITS[n] if 0 <= n <= 10 else str(n)
+
+
+def _duration_zh(d: Duration) -> str:
+    if d.days:
+        return f"{d.days}日"
+    if d.months % 12 == 0:
+        n, unit = d.months // 12, "年"
+    else:
+        n, unit = d.months, "个月"
+    word = _ZH_DIGITS[n] if n <= 10 else str(n)
+    if n == 2 and unit == "个月":
+        word = "两"
+    return f"{word}{unit}"
+
+
+def _duration_en(d: Duration) -> str:
+    if d.days:
+        n, unit = d.days, "day"
+    elif d.months % 12 == 0:
+        n, unit = d.months // 12, "year"
+    else:
+        n, unit = d.months, "month"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) -> str:
+    parts = []
+    for c in citations:
+        instrument = "" if c.instrument == info.source.zh else f"《{c.instrument}》"
+        parts.append(f"{instrument}{c.article}" if lang == "zh" else
+                     f"{instrument}{article_en(c.article)}")
+    if not parts:
+        return ""
+    return f"（{'；'.join(parts)}）" if lang == "zh" else f" ({'; '.join(parts)})"
+
+
+def _state(lc: CheckedLifecycle, name: str, lang: str) -> str:
+    return lc.state(name).label.text(lang)
+
+
+def _period_text(s: LifecycleStatus | Step, lc: CheckedLifecycle, state: str, lang: str,
+                 info: PolicyInfo) -> str:
+    period = s.period if isinstance(s, Step) else (
+        (s.period_start, s.period_end) if s.period_start and s.period_end else None)
+    if period is None:
+        return ""
+    zh = lang == "zh"
+    sdef = lc.state(state)
+    name = sdef.label.text(lang)
+    ext = s.extensions
+    if ext:
+        inner = "、".join(f"含延期{_duration_zh(d)}，{_cites(c, lang, info)[1:-1]}"
+                         for d, c in ext) if zh else \
+            "; ".join(f"extended by {_duration_en(d)},{_cites(c, lang, info)[:-1]}".replace(
+                ", (", ", ").rstrip() for d, c in ext)
+        tail = f"（{inner}）" if zh else f" ({inner})"
+    else:
+        tail = _cites(sdef.citations, lang, info)
+    return (f"{name}期 {period[0].isoformat()} 至 {period[1].isoformat()}{tail}" if zh else
+            f"{name} period {period[0].isoformat()} to {period[1].isoformat()}{tail}")
+
+
+_REASONS = {
+    "zh": {
+        "no_rule": "当前状态「{state}」下不适用，状态不变",
+        "period_running": "期限至 {date} 届满，须期满后方可，状态不变",
+        "barred": "禁止再次申请至 {date} 止，状态不变",
+        "too_early": "须在 {date} 之后，状态不变",
+        "too_late": "期限已于 {date} 届满，状态不变",
+        "not_entered": "未记录进入「{state}」的日期，状态不变",
+    },
+    "en": {
+        "no_rule": "not applicable in the state '{state}'; the state is unchanged",
+        "period_running": "only after the period ends on {date}; the state is unchanged",
+        "barred": "barred from reapplying until {date}; the state is unchanged",
+        "too_early": "only after {date}; the state is unchanged",
+        "too_late": "the deadline was {date}; the state is unchanged",
+        "not_entered": "no date of entry into '{state}'; the state is unchanged",
+    },
+}
+
+
+def _step_text(step: Step, status: LifecycleStatus, lang: str) -> str:
+    lc, info = status.lifecycle, status.info
+    zh = lang == "zh"
+    sep = "；" if zh else "; "
+    head = f"{step.on.isoformat()} {step.event_label.text(lang)}"
+    parts: list[str] = []
+    if step.duty is not None and step.kind in {"missed", "transition", "decision_due",
+                                                "not_allowed"} and step.due is not None \
+            and step.event not in {e.name for e in lc.events}:
+        head = (f"{step.on.isoformat()} 未按期完成「{step.duty.text(lang)}」"
+                f"（应于 {step.due.isoformat()} 前）" if zh else
+                f"{step.on.isoformat()} {step.duty.text(lang)} missed "
+                f"(due by {step.due.isoformat()})")
+    if step.decided is not None:
+        parts.append(f"记录主管部门就「{step.decided.text(lang)}」作出的决定" if zh else
+                     f"records the authority's decision on '{step.decided.text(lang)}'")
+    cites = _cites(step.citations, lang, info)
+    if step.kind == "transition":
+        arrow = f"{_state(lc, step.source, lang)} → {_state(lc, step.target, lang)}"
+        if step.count:
+            arrow = (f"连续{_ZH_DIGITS[step.count] if step.count <= 10 else step.count}年，"
+                     + arrow if zh else f"{step.count} consecutive years: " + arrow)
+        if step.holiday_moved_from:
+            arrow += (f"（期限末日 {step.holiday_moved_from.isoformat()} 为法定休假日，"
+                      f"顺延，{_cites(lc.holidays or (), lang, info)[1:-1]}）" if zh else
+                      f" (the last day {step.holiday_moved_from.isoformat()} is a statutory "
+                      f"holiday, so the deadline moves on;"
+                      f"{_cites(lc.holidays or (), lang, info)[:-1]})")
+        parts.append(arrow + cites)
+        if step.period is not None:
+            parts.append(_period_text(step, lc, step.target, lang, info))
+        if step.ban is not None:
+            d, until, bcites = step.ban
+            parts.append(f"{_duration_zh(d)}内不得再次申请，至 {until.isoformat()} 止"
+                         f"{_cites(bcites, lang, info)}" if zh else
+                         f"may not reapply within {_duration_en(d)}, until "
+                         f"{until.isoformat()} inclusive{_cites(bcites, lang, info)}")
+    elif step.kind == "extension":
+        parts.append(_period_text(step, lc, step.source, lang, info))
+    elif step.kind == "decision_due":
+        assert step.decision is not None
+        lead = (f"连续{_ZH_DIGITS[step.count] if step.count <= 10 else step.count}年，"
+                if zh and step.count else
+                f"{step.count} consecutive years: " if step.count else "")
+        parts.append(f"{lead}待主管部门决定：{step.decision.text(lang)}，状态暂不变{cites}"
+                     if zh else
+                     f"{lead}the authority's decision is due: {step.decision.text(lang)}; "
+                     f"the state is unchanged until it is recorded{cites}")
+    elif step.kind == "recorded":
+        if step.reason == "counting":
+            nth = "第一年" if step.count == 1 else f"连续第{_zh_count(step.count)}年"
+            parts.append(f"{nth}，连续{_zh_count(step.needed)}年方有后果{cites}" if zh else
+                         f"year {step.count} in a row of the {step.needed} that have a "
+                         f"consequence{cites}")
+        elif step.duty is not None and step.reason == "late":
+            parts.append(f"「{step.duty.text(lang)}」逾期提交（期限 {step.due}）{cites}" if zh
+                         else f"{step.duty.text(lang)} done late (due by {step.due}){cites}")
+        elif step.duty is not None and step.reason == "duty_due":
+            parts.append(f"应及时办理「{step.duty.text(lang)}」（未规定期限）{cites}" if zh else
+                         f"{step.duty.text(lang)} is now due, promptly (no date set){cites}")
+        elif step.duty is not None:
+            parts.append(f"履行「{step.duty.text(lang)}」{cites}" if zh else
+                         f"{step.duty.text(lang)} done{cites}")
+    elif step.kind == "missed":
+        parts.append(f"记录在案{cites}" if zh else f"recorded{cites}")
+    elif step.kind == "not_allowed":
+        text = _REASONS[lang][step.reason].format(
+            state=_state(lc, step.source, lang),
+            date=step.reason_date.isoformat() if step.reason_date else "")
+        if step.holiday_moved_from:
+            text += (f"（末日 {step.holiday_moved_from.isoformat()} 为法定休假日，已顺延）"
+                     if zh else f" (moved from the holiday {step.holiday_moved_from})")
+        parts.append(text + cites)
+    return head + ("：" if zh else ": ") + sep.join(p for p in parts if p)
+
+
+def _render(status: LifecycleStatus, lang: str) -> str:
+    lc, info = status.lifecycle, status.info
+    zh = lang == "zh"
+    lines: list[str] = []
+    title = lc.label.text(lang)
+    lines.append(f"{title}（{info.id} · {lc.name}）{_cites(lc.citations, lang, info)}" if zh
+                 else f"{title} ({info.id} · {lc.name}){_cites(lc.citations, lang, info)}")
+    lines.append(f"评估日：{status.as_of.isoformat()}" if zh else
+                 f"As of: {status.as_of.isoformat()}")
+    since = f"（自 {status.entered_on.isoformat()}）" if zh and status.entered_on else \
+        f" (since {status.entered_on.isoformat()})" if status.entered_on else ""
+    lines.append(f"状态：{status.state_label.text(lang)}{since}" if zh else
+                 f"State: {status.state_label.text(lang)}{since}")
+    if status.period_end is not None:
+        lines.append("  " + _period_text(status, lc, status.state, lang, info))
+    if status.barred_until is not None:
+        ban = lc.ban(status.state)
+        bc = _cites(ban.citations, lang, info) if ban else ""
+        lines.append(
+            (f"  不得再次申请，至 {status.barred_until.isoformat()} 止{bc}" if zh else
+             f"  may not reapply until {status.barred_until.isoformat()} inclusive{bc}")
+            if not status.may_reapply else
+            (f"  禁止再次申请的期限已于 {status.barred_until.isoformat()} 届满，可再次申请{bc}"
+             if zh else f"  the ban ended on {status.barred_until.isoformat()}; may "
+             f"reapply{bc}"))
+    lines.append("")
+    lines.append("时间线：" if zh else "Timeline:")
+    if not status.timeline:
+        lines.append("  （无事件）" if zh else "  (no events)")
+    lines.extend("  " + _step_text(s, status, lang) for s in status.timeline)
+    if status.duties:
+        lines.append("")
+        lines.append("应履行：" if zh else "Duties due:")
+        for d in status.duties:
+            c = _cites(d.citations, lang, info)
+            if d.due is None:
+                lines.append(f"  {d.label.text(lang)}：应及时办理，未规定期限{c}" if zh else
+                             f"  {d.label.text(lang)}: due promptly, no date set{c}")
+            else:
+                lines.append(f"  {d.label.text(lang)}：{d.due.isoformat()} 前{c}" if zh else
+                             f"  {d.label.text(lang)}: by {d.due.isoformat()}{c}")
+    if status.decisions_due:
+        lines.append("")
+        lines.append("待主管部门决定：" if zh else "Decisions due from the authority:")
+        for dec in status.decisions_due:
+            c = _cites(dec.citations, lang, info)
+            lines.append(f"  {dec.label.text(lang)}（自 {dec.since.isoformat()}）{c}" if zh else
+                         f"  {dec.label.text(lang)} (since {dec.since.isoformat()}){c}")
+    notes = {n.name: n for n in lc.notes}
+    for dec in status.decisions_due:
+        notes.update((n.name, n) for n in dec.notes)
+    due = {d.name for d in status.duties}
+    for duty in lc.duties:
+        if duty.name in due:
+            notes.update((n.name, n) for n in duty.notes)
+    if notes:
+        lines.append("")
+        lines.append("说明：" if zh else "Notes on the source:")
+        for note in notes.values():
+            where = _cites(note.citations, lang, info)
+            lines.append(f"  {note.text.text(lang)}{where}")
+            if note.prevails is not None:
+                lines.append(("    本政策的处理：" if zh else "    This policy applies: ")
+                             + note.prevails.text(lang))
+    return "\n".join(lines).rstrip() + "\n"
