@@ -31,3 +31,18 @@ def test_chinese_numbers(text: str, number: int) -> None:
 def test_an_empty_text_is_named_not_left_blank() -> None:
     assert format_value("", "zh") == "（空）"
     assert format_value("", "en") == "(empty)"
+
+
+def test_note_citations_from_another_instrument_name_it() -> None:
+    # 柳东: the rotating chair's term conflicts between the charter (第十四条, the policy's
+    # source) and the formation plan (四、(四), cited `from` it).
+    from datetime import date
+
+    import policykit
+
+    liudong = policykit.bundled("liudong.alliance")
+    result = liudong.evaluate({"started_on": "2016-03-01", "activities_hosted": 1,
+                               "summary_submitted": True},
+                              as_of=date(2018, 6, 1), rule="chair_activities")
+    assert "第十四条、《柳东新区（柳州高新区）孵化器联盟组建方案》四、(四)" in result.explain("zh")
+    assert "[conflict]" in result.explain("en")

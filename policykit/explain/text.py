@@ -60,7 +60,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
                  f"Outcome: {word} ({rule_label}{_cites(root.citations, lang, info)})")
     lines.append("")
     _render_children(root, lines, 0, lang, info, decisive, root.kind)
-    _owed(lines, root, lang, missing, pending, unresolved)
+    _owed(lines, root, lang, missing, pending, unresolved, info.source.zh)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -145,7 +145,10 @@ def _detail(node: Trace, lang: str, within: str = "") -> str:
             f"{label}: {'yes' if node.outcome is Truth.MET else 'no'}"
     if node.kind == "implies" and node.children and \
             node.children[0].outcome is Truth.NOT_MET:
-        condition = node.children[0].condition
+        premise = node.children[0]
+        # A premise that is a rule is named by its label, not by its whole body.
+        condition = (label_text(premise.label, lang) or premise.name or premise.condition) \
+            if premise.is_rule else premise.condition
         return (f"前提（{condition}）不成立，本项不适用" if lang == "zh" else
                 f"the condition ({condition}) does not hold, so this does not apply")
     if node.kind == "not":
@@ -311,7 +314,8 @@ def _elapsed(e: Elapsed, lang: str) -> str:
                  "(Civil Code art. 202)")
     text = (f"{subject} {e.start.isoformat()}，满 {duration} 之日为 "
             f"{e.period_end.isoformat()}{clamp}；评估日 {e.as_of.isoformat()}" if zh else
-            f"{subject} {e.start.isoformat()}; {duration} are complete on "
+            f"{subject} {e.start.isoformat()}; {duration} "
+            f"{'is' if duration.startswith('1 ') else 'are'} complete on "
             f"{e.period_end.isoformat()}{clamp}; as of {e.as_of.isoformat()}")
     if e.days_short is not None:
         text += f"，尚差 {e.days_short} 天" if zh else \
@@ -336,7 +340,7 @@ def _judgement(j: JudgementAsked, lang: str) -> str:
 
 
 def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
-          pending: Sequence[str], unresolved: Sequence[CheckedNote]) -> None:
+          pending: Sequence[str], unresolved: Sequence[CheckedNote], source_title: str) -> None:
     zh = lang == "zh"
     if missing:
         labels = _missing_labels(root, lang)
@@ -355,8 +359,11 @@ def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
         lines.append("来源文本的说明（沉默、冲突或歧义）：" if zh else
                      "Notes on the source (silence, conflict or ambiguity):")
         for note in unresolved:
-            where = "、".join(c.article for c in note.citations) if zh else \
-                ", ".join(c.article for c in note.citations)
+            where = ("、" if zh else ", ").join(
+                (c.article if c.instrument == source_title else f"《{c.instrument}》{c.article}")
+                if zh else (article_en(c.article) if c.instrument == source_title
+                            else f"{c.instrument} {article_en(c.article)}")
+                for c in note.citations)
             lines.append(f"  - [{note.kind}] {where}：{note.text.text(lang)}" if zh else
                          f"  - [{note.kind}] {where}: {note.text.text(lang)}")
             if note.prevails is not None:
