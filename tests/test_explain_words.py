@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+import policykit
 from policykit.explain.words import article_en, chinese_number, format_value
 
 
@@ -36,10 +39,6 @@ def test_an_empty_text_is_named_not_left_blank() -> None:
 def test_note_citations_from_another_instrument_name_it() -> None:
     # 柳东: the rotating chair's term conflicts between the charter (第十四条, the policy's
     # source) and the formation plan (四、(四), cited `from` it).
-    from datetime import date
-
-    import policykit
-
     liudong = policykit.bundled("liudong.alliance")
     result = liudong.evaluate({"started_on": "2016-03-01", "activities_hosted": 1,
                                "summary_submitted": True},
