@@ -111,6 +111,7 @@ class Step:
     count: int = 0
     needed: int = 0
     holiday_moved_from: date | None = None
+    holiday_unknown: bool = False  # the holiday calendar does not cover the deadline's year
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -142,6 +143,8 @@ class Step:
             out["consecutive_years"] = self.count
         if self.holiday_moved_from:
             out["holiday_moved_from"] = self.holiday_moved_from.isoformat()
+        if self.holiday_unknown:
+            out["holiday_calendar_missing"] = True
         return out
 
 
@@ -387,8 +390,9 @@ class _Run:
                                    self.state, reason="no_rule"))
 
     def _guard(self, t: LcTransitionDef, on: date, key: str
-               ) -> tuple[bool, str, date | None, int, date | None]:
-        """Whether ``t`` may fire on ``on``: (ok, reason, date, count, holiday moved from)."""
+               ) -> tuple[bool, str, date | None, int, Deadline | None]:
+        """Whether ``t`` may fire on ``on``: (ok, reason, date, count, the deadline of a
+        ``within`` guard, with 第二百零三条 applied when the policy asks for it)."""
         g = t.guard
         if g is None:
             return True, "", None, 0, None
@@ -408,8 +412,7 @@ class _Run:
             deadline = Deadline(last)
             if self.lc.holidays is not None:
                 deadline = holiday_deadline(last)
-            return (on <= deadline.last_day, "too_late", deadline.last_day, 0,
-                    deadline.moved_from)
+            return (on <= deadline.last_day, "too_late", deadline.last_day, 0, deadline)
         # consecutive calendar years, counted since entry into the state
         years = self.years.setdefault(key, set())
         years.add(on.year)
@@ -425,9 +428,11 @@ class _Run:
         failure: Step | None = None
         counting: Step | None = None
         for t in rules:
-            ok, reason, when, count, moved = self._guard(t, ev.on, key)
+            ok, reason, when, count, deadline = self._guard(t, ev.on, key)
+            moved = deadline.moved_from if deadline else None
+            unknown = deadline.unknown if deadline else False
             if ok:
-                self._effect(t, ev, label, decided, missed, count, moved)
+                self._effect(t, ev, label, decided, missed, count, moved, unknown)
                 return
             if reason == "counting":
                 assert t.guard is not None
@@ -437,7 +442,7 @@ class _Run:
             elif failure is None:
                 failure = Step(ev.on, ev.event, label, "not_allowed", self.state, self.state,
                                t.citations, reason=reason, reason_date=when, decided=decided,
-                               holiday_moved_from=moved)
+                               holiday_moved_from=moved, holiday_unknown=unknown)
         failure = counting or failure
         assert failure is not None
         if missed:
@@ -446,10 +451,12 @@ class _Run:
         self.steps.append(failure)
 
     def _effect(self, t: LcTransitionDef, ev: HistoryEvent, label: Label, decided: Label | None,
-                missed: tuple[LcDutyDef, date] | None, count: int, moved: date | None) -> None:
+                missed: tuple[LcDutyDef, date] | None, count: int, moved: date | None,
+                unknown: bool = False) -> None:
         duty, due = (missed[0].label, missed[1]) if missed else (None, None)
         base = Step(ev.on, ev.event, label, "transition", self.state, self.state, t.citations,
-                    decided=decided, duty=duty, due=due, count=count, holiday_moved_from=moved)
+                    decided=decided, duty=duty, due=due, count=count, holiday_moved_from=moved,
+                    holiday_unknown=unknown)
         if t.effect == "decide":
             assert t.decision is not None
             self.decisions.append(DecisionDue(t.decision, ev.on, t.decided_by, t.citations,
@@ -611,6 +618,13 @@ def _period_text(s: LifecycleStatus | Step, lc: CheckedLifecycle, state: str, la
             f"{name} period {period[0].isoformat()} to {period[1].isoformat()}{tail}")
 
 
+_HOLIDAY_UNKNOWN = {
+    "zh": "（期限末日所在年度的法定节假日安排尚未收入节假日日历，"
+          "未能适用民法典第二百零三条的顺延规则，请人工核对）",
+    "en": " (the holiday calendar does not yet cover the year of the last day, so the "
+          "Civil Code art. 203 extension could not be checked: verify by hand)",
+}
+
 _REASONS = {
     "zh": {
         "no_rule": "当前状态「{state}」下不适用，状态不变",
@@ -659,6 +673,8 @@ def _step_text(step: Step, status: LifecycleStatus, lang: str) -> str:
                       f" (the last day {step.holiday_moved_from.isoformat()} is a statutory "
                       f"holiday, so the deadline moves on;"
                       f"{_cites(lc.holidays or (), lang, info)[:-1]})")
+        if step.holiday_unknown:
+            arrow += _HOLIDAY_UNKNOWN[lang]
         parts.append(arrow + cites)
         if step.period is not None:
             parts.append(_period_text(step, lc, step.target, lang, info))
@@ -703,6 +719,8 @@ def _step_text(step: Step, status: LifecycleStatus, lang: str) -> str:
         if step.holiday_moved_from:
             text += (f"（末日 {step.holiday_moved_from.isoformat()} 为法定休假日，已顺延）"
                      if zh else f" (moved from the holiday {step.holiday_moved_from})")
+        if step.holiday_unknown:
+            text += _HOLIDAY_UNKNOWN[lang]
         parts.append(text + cites)
     return head + ("：" if zh else ": ") + sep.join(p for p in parts if p)
 

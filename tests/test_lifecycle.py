@@ -316,6 +316,22 @@ def test_a_deadline_on_a_holiday(holidays: bool, on: str, state_changes: bool) -
         assert f"期限已于 {deadline} 届满，状态不变" in s.explain()
 
 
+@pytest.mark.parametrize(("on", "state_changes"), [("2199-06-15", True), ("2199-06-16", False)])
+def test_a_deadline_in_a_year_the_holiday_calendar_does_not_cover(on: str,
+                                                                  state_changes: bool) -> None:
+    # 2199-03-15 + 3 months = 2199-06-15, in a year no holiday schedule covers: the
+    # deadline stays where it is, and the timeline says 第二百零三条 could not be checked.
+    p = policy(holidays=True)
+    s = p.lifecycle([ev("2199-03-15", "approved"), ev(on, "report_filed")],
+                    as_of=date.fromisoformat(on))
+    last = s.timeline[-1]
+    assert last.kind == ("transition" if state_changes else "not_allowed")
+    assert last.holiday_unknown is True
+    assert "尚未收入节假日日历" in s.explain()
+    assert "could not be checked" in s.explain(lang="en")
+    assert last.to_dict()["holiday_calendar_missing"] is True
+
+
 # ---------------------------------------------------------------- replay errors
 
 
