@@ -327,38 +327,10 @@ class _Compiler:
         return result
 
     def c_TField(self, expr: p.TField) -> tuple[Decide, Explain]:
-        read = _field_reader(expr.steps)
-        missing = (t.Missing(expr.path, expr.label),)
-
-        def decide(ctx: Ctx) -> Truth:
-            value = read(ctx)
-            if value is MISSING:
-                return UNKNOWN
-            return MET if value else NOT_MET
-
-        def explain(ctx: Ctx) -> t.Trace:
-            outcome = decide(ctx)
-            return t.Trace("fact", outcome, expr.text, label=expr.label,
-                           missing=missing if outcome is UNKNOWN else ())
-
-        return decide, explain
+        return _yes_no_fact(_field_reader(expr.steps), expr.path, expr.label, expr.text)
 
     def c_TIndex(self, expr: p.TIndex) -> tuple[Decide, Explain]:
-        read = self.value(expr)
-        missing = (t.Missing(expr.path, expr.label),)
-
-        def decide(ctx: Ctx) -> Truth:
-            value = read(ctx)
-            if value is MISSING:
-                return UNKNOWN
-            return MET if value else NOT_MET
-
-        def explain(ctx: Ctx) -> t.Trace:
-            outcome = decide(ctx)
-            return t.Trace("fact", outcome, expr.text, label=expr.label,
-                           missing=missing if outcome is UNKNOWN else ())
-
-        return decide, explain
+        return _yes_no_fact(self.value(expr), expr.path, expr.label, expr.text)
 
     def c_TConst(self, expr: p.TConst) -> tuple[Decide, Explain]:
         outcome = MET if expr.value else NOT_MET
@@ -682,6 +654,25 @@ class _Compiler:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _yes_no_fact(read: ValueFn, path: str, label: Label, text: str
+                 ) -> tuple[Decide, Explain]:
+    """A yes/no fact used as a condition (a field or a map entry): unknown when absent."""
+    missing = (t.Missing(path, label),)
+
+    def decide(ctx: Ctx) -> Truth:
+        value = read(ctx)
+        if value is MISSING:
+            return UNKNOWN
+        return MET if value else NOT_MET
+
+    def explain(ctx: Ctx) -> t.Trace:
+        outcome = decide(ctx)
+        return t.Trace("fact", outcome, text, label=label,
+                       missing=missing if outcome is UNKNOWN else ())
+
+    return decide, explain
 
 
 def _field_reader(steps: tuple[str, ...]) -> ValueFn:
