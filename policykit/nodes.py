@@ -24,9 +24,7 @@ __all__ = [
     "Compare",
     "Count",
     "CountInYear",
-    "Criterion",
     "DateLit",
-    "Decision",
     "Expr",
     "FractionLit",
     "Header",
@@ -51,21 +49,16 @@ __all__ = [
     "Over",
     "Path",
     "Policy",
-    "Procedure",
     "QuantityLit",
     "Ref",
-    "Requirement",
     "Rule",
     "SetLit",
     "Since",
     "Statement",
     "Step",
     "Steps",
-    "Target",
-    "TermOfOffice",
     "TextLit",
     "Unsettled",
-    "Vote",
 ]
 
 
@@ -352,91 +345,17 @@ def _over() -> Over | None:
     return attrs.field(default=None, kw_only=True)  # type: ignore[no-any-return]
 
 
-@attrs.frozen
-class Criterion:
-    name: str
-    label: Label | None
-    citations: tuple[Citation, ...]
-    notes: tuple[Ref, ...]
-    body: Expr
-    subject: Over | None = _over()
-    span: Span | None = _span()
-    name_span: Span | None = _span()
+RULE_KINDS = ("criterion", "decision", "target", "vote", "procedure", "requirement", "term")
+"""The kinds of rule the language has; the kind decides a rule's outcome words only."""
 
 
 @attrs.frozen
-class Decision:
-    name: str
-    label: Label | None
-    citations: tuple[Citation, ...]
-    notes: tuple[Ref, ...]
-    body: Expr
-    subject: Over | None = _over()
-    span: Span | None = _span()
-    name_span: Span | None = _span()
+class Rule:
+    """A named rule: ``criterion``, ``decision``, ``target`` (eligibility and goals),
+    ``vote``, ``procedure``, ``requirement``, ``term`` (governance). All have one form:
+    a label, citations, notes, an optional record of their own (``over``) and a body."""
 
-
-@attrs.frozen
-class Target:
-    """A goal over a region's statistics: met, not met, or undetermined."""
-
-    name: str
-    label: Label | None
-    citations: tuple[Citation, ...]
-    notes: tuple[Ref, ...]
-    body: Expr
-    subject: Over | None = _over()
-    span: Span | None = _span()
-    name_span: Span | None = _span()
-
-
-@attrs.frozen
-class Vote:
-    """A vote of a body (表决): passes, fails, or undetermined."""
-
-    name: str
-    label: Label | None
-    citations: tuple[Citation, ...]
-    notes: tuple[Ref, ...]
-    body: Expr
-    subject: Over | None = _over()
-    span: Span | None = _span()
-    name_span: Span | None = _span()
-
-
-@attrs.frozen
-class Procedure:
-    """A procedure of ordered steps (程序): passes, fails, or undetermined."""
-
-    name: str
-    label: Label | None
-    citations: tuple[Citation, ...]
-    notes: tuple[Ref, ...]
-    body: Expr
-    subject: Over | None = _over()
-    span: Span | None = _span()
-    name_span: Span | None = _span()
-
-
-@attrs.frozen
-class Requirement:
-    """A requirement on a body or its members (seats, meetings, who may convene, duties,
-    use of funds): compliant, noncompliant, or undetermined."""
-
-    name: str
-    label: Label | None
-    citations: tuple[Citation, ...]
-    notes: tuple[Ref, ...]
-    body: Expr
-    subject: Over | None = _over()
-    span: Span | None = _span()
-    name_span: Span | None = _span()
-
-
-@attrs.frozen
-class TermOfOffice:
-    """A term of office (任期): active, expired, or undetermined."""
-
+    kind: str
     name: str
     label: Label | None
     citations: tuple[Citation, ...]
@@ -557,14 +476,7 @@ class Lifecycle:
     name_span: Span | None = _span()
 
 
-Rule = Criterion | Decision | Target | Vote | Procedure | Requirement | TermOfOffice
 Statement = Rule | Note | Lifecycle
-
-RULE_KINDS: dict[type, str] = {
-    Criterion: "criterion", Decision: "decision", Target: "target", Vote: "vote",
-    Procedure: "procedure", Requirement: "requirement", TermOfOffice: "term",
-}
-"""The kind of each rule node, as the language writes it (``term`` for a term of office)."""
 
 
 @attrs.frozen

@@ -352,11 +352,8 @@ def _tree_span(source: Source, tree: Tree[Token]) -> Span | None:
     return Span(source, meta.start_pos, meta.end_pos)
 
 
-_RULE_CLASSES: dict[str, type[n.Rule]] = {
-    "criterion": n.Criterion, "decision": n.Decision, "target": n.Target, "vote": n.Vote,
-    "procedure": n.Procedure, "requirement": n.Requirement, "term_rule": n.TermOfOffice,
-}
-"""The AST class of each statement of the grammar."""
+_RULE_KINDS = {kind: kind for kind in n.RULE_KINDS} | {"term_rule": "term"}
+"""The rule kind of each rule statement of the grammar (``term_rule`` is ``term``)."""
 
 
 @attrs.define
@@ -505,9 +502,8 @@ class _Builder:
                 body = self.expr(child)
         assert body is not None
         span, name_span = self.span(tree), self.span(name_tok)
-        cls = _RULE_CLASSES[kind]
-        return cls(name, label, tuple(citations), tuple(notes), body, subject=subject,
-                   span=span, name_span=name_span)
+        return n.Rule(_RULE_KINDS[kind], name, label, tuple(citations), tuple(notes), body,
+                      subject=subject, span=span, name_span=name_span)
 
     def note(self, tree: Tree[Token], name: str, name_tok: Token) -> n.Note:
         kind = ""

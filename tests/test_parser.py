@@ -26,7 +26,7 @@ def body(text: str, limits: Limits | None = None) -> n.Expr:
     """The body of a one-criterion policy whose condition is ``text``."""
     policy = parse(HEADER + RULE + text, limits=limits or Limits())
     rule = policy.statements[0]
-    assert isinstance(rule, n.Criterion)
+    assert isinstance(rule, n.Rule) and rule.kind == "criterion"
     return rule.body
 
 
@@ -62,10 +62,10 @@ def test_a_small_policy() -> None:
         n.Label("I"), None, None, "space", "MakerSpace", None, None,
     )
     assert policy.statements == (
-        n.Criterion("a", None, (n.Citation("x"),), (),
-                    n.Compare(">=", n.Path(("space", "area")), n.QuantityLit(Decimal(500), "m2"))),
-        n.Decision("d", None, (), (),
-                   n.Combination("all", (n.Branch(None, n.Path(("a",))),))),
+        n.Rule("criterion", "a", None, (n.Citation("x"),), (),
+               n.Compare(">=", n.Path(("space", "area")), n.QuantityLit(Decimal(500), "m2"))),
+        n.Rule("decision", "d", None, (), (),
+               n.Combination("all", (n.Branch(None, n.Path(("a",))),))),
     )
 
 
@@ -206,7 +206,8 @@ def test_every_span_is_the_text_it_came_from() -> None:
         "space.established_on >= 半年 )",
         "all of (area, mix,)",
     }
-    assert found["Decision"] == {"decision d see nt = all of (area, mix,)"}
+    assert "decision d see nt = all of (area, mix,)" in found["Rule"]
+    assert len(found["Rule"]) == 3  # two criteria and the decision
     assert found["Note"] == {'note nt silence cites "c" says "s" en "e" applies "p"'}
     assert found["Path"] == {
         "space . operator . assessments", "space.area", "space.premises", "leased",
@@ -224,8 +225,8 @@ def test_every_expression_span_reparses_to_the_same_node() -> None:
     policy = parse(SPREAD)
     checked = 0
     for node in nodes_of(policy):
-        if isinstance(node, n.Branch | n.Citation | n.Criterion | n.Decision | n.Note
-                      | n.Target | n.Ref | n.Header | n.Policy | n.Label):
+        if isinstance(node, n.Branch | n.Citation | n.Rule | n.Note | n.Ref | n.Header
+                      | n.Policy | n.Label):
             continue
         assert node.span is not None, node
         assert body(node.span.text) == node
@@ -236,7 +237,8 @@ def test_every_expression_span_reparses_to_the_same_node() -> None:
 def test_line_and_column_in_a_multi_line_policy() -> None:
     policy = parse(SPREAD)
     area, mix, note, decision = policy.statements
-    assert isinstance(area, n.Criterion) and isinstance(mix, n.Criterion)
+    assert isinstance(area, n.Rule) and isinstance(mix, n.Rule)
+    assert area.kind == mix.kind == "criterion"
     assert area.span is not None and (area.span.line, area.span.column) == (8, 1)
     assert area.name_span is not None and (area.name_span.line, area.name_span.column) == (8, 11)
     assert area.body.span is not None

@@ -70,7 +70,7 @@ def _lifecycles(policy: n.Policy, info: p.PolicyInfo, notes: dict[str, p.Checked
 
 
 def _kind(rule: n.Rule) -> str:
-    return n.RULE_KINDS[type(rule)]
+    return rule.kind
 
 
 def _rule_subject(rule: n.Rule, header_subject: tuple[str, type[Any]] | None,
@@ -234,7 +234,7 @@ def _main(header: n.Header, rules: dict[str, n.Rule], diags: Collector) -> str |
                         "name a decision defined in this policy")
             return None
         return header.main
-    decisions = [name for name, rule in rules.items() if isinstance(rule, n.Decision)]
+    decisions = [name for name, rule in rules.items() if rule.kind == "decision"]
     if decisions:
         return decisions[-1]
     if rules:
