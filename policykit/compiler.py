@@ -10,6 +10,7 @@ are read by the attribute names the schema declared, resolved at check time.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -25,7 +26,7 @@ from policykit.calendar import Duration, add_period, day_range
 from policykit.nodes import Label
 from policykit.stdlib.units import Dim
 from policykit.trace import Truth
-from policykit.types import IntT, QuantityT, Type
+from policykit.types import EnumT, IntT, QuantityT, Type
 
 __all__ = ["MISSING", "CompiledPolicy", "CompiledRule", "Ctx", "compile_program"]
 
@@ -179,6 +180,29 @@ def _compare_months_with_days(op: str, left: Duration, right: Duration) -> bool:
     if len(answers) != 1:
         raise Incomparable
     return answers.pop()
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+    "==": operator.eq, "!=": operator.ne,
+}
+
+
+def _direct_operator(op: str, left: p.TExpr, right: p.TExpr
+                     ) -> Callable[[Any, Any], bool] | None:
+    """Python's own operator when both sides' values are exact and of one kind: whole
+    numbers (counts), or Decimals of an area or of money (records and constants hold
+    those as Decimal). Everything else goes through :func:`_compare`."""
+    kinds = {getattr(side, "type", None) for side in (left, right)}
+    if any(isinstance(side, p.TOf) for side in (left, right)) or len(kinds) != 1:
+        return None
+    (kind,) = kinds
+    if isinstance(kind, EnumT) and op in ("==", "!="):
+        return _OPERATORS[op]  # members of one enumeration: equal only to themselves
+    if isinstance(kind, IntT) or (isinstance(kind, QuantityT) \
+            and kind.dim in (Dim.AREA, Dim.MONEY)):
+        return _OPERATORS[op]
+    return None
 
 
 def _truth(flag: bool) -> Truth:
@@ -450,15 +474,26 @@ class _Compiler:
         subject_of = self.label(left_expr)
         base_of = self.label(right_expr.base if isinstance(right_expr, p.TOf) else right_expr)
 
-        def decide(ctx: Ctx) -> Truth:
-            a = left(ctx)
-            b = right(ctx)
-            if a is MISSING or b is MISSING:
-                return UNKNOWN
-            try:
-                return MET if _compare(op, a, b) else NOT_MET
-            except Incomparable:
-                return UNKNOWN
+        direct = _direct_operator(op, left_expr, right_expr)
+        if direct is not None:
+            # Both sides are whole numbers, or both exact decimals of one dimension: Python
+            # compares them exactly as they are, with no conversion on the hot path.
+            def decide(ctx: Ctx) -> Truth:
+                a = left(ctx)
+                b = right(ctx)
+                if a is MISSING or b is MISSING:
+                    return UNKNOWN
+                return MET if direct(a, b) else NOT_MET
+        else:
+            def decide(ctx: Ctx) -> Truth:
+                a = left(ctx)
+                b = right(ctx)
+                if a is MISSING or b is MISSING:
+                    return UNKNOWN
+                try:
+                    return MET if _compare(op, a, b) else NOT_MET
+                except Incomparable:
+                    return UNKNOWN
 
         if _counts_in_a_year(left_expr) or _counts_in_a_year(right_expr):
             exact = decide
