@@ -154,7 +154,7 @@ def _eligible(rng: random.Random, index: int) -> Record:
         "legal_form": _name_or_label(rng, "legal_person", chinese),
         "nature": rng.choice(("private", "state_owned", "public_institution")),
         "kind": "maker_space",
-        "assessments": {key: True for key in JUDGED},
+        "assessments": dict.fromkeys(JUDGED, True),
     }
     record: Record = {
         "name": f"众创空间{index:07d}",
@@ -244,7 +244,8 @@ def _little_public(rng: random.Random, r: Record) -> None:
     area = Decimal("514.2") if rng.random() < 0.3 else _decimal(rng, 500, 3000)
     r["area"] = _area_text(rng, area)
     least = (area * 3 / 10).quantize(_CENT, rounding=ROUND_CEILING)
-    r["public_area"] = _area_text(rng, least - rng.choice((_CENT, Decimal(1), (least / 2).quantize(_CENT))))
+    short = rng.choice((_CENT, Decimal(1), (least / 2).quantize(_CENT)))
+    r["public_area"] = _area_text(rng, least - short)
 
 
 def _lacking(field: str, listed: tuple[str, ...], key: str) -> Fault:
