@@ -283,29 +283,39 @@ def _bundled_root() -> Traversable | Path:
     return Path(__file__).resolve().parent.parent / "policies"
 
 
-def _policy_files() -> list[Traversable | Path]:
-    root = _bundled_root()
-    found: list[Traversable | Path] = []
-    for area in sorted(root.iterdir(), key=lambda x: x.name):
-        if area.is_dir():
-            found.extend(f for f in sorted(area.iterdir(), key=lambda x: x.name)
-                         if f.name.endswith(".policy"))
-    return found
+def _file_id(file: Traversable | Path, area: str) -> str:
+    """The id a bundled file holds by convention: ``hunan/recognition.policy`` is
+    ``hunan.recognition`` (a later version may be ``recognition@2020-01-01.policy``).
+    A test checks that every file's header says the same id."""
+    return f"{area}.{file.name.removesuffix('.policy').split('@')[0]}"
 
 
 @functools.cache
-def _catalog() -> dict[str, tuple[Policy, ...]]:
-    """Every bundled policy by id, its versions in order of entry into force.
+def _files_by_id() -> dict[str, tuple[Traversable | Path, ...]]:
+    """Every bundled policy file, by id, without reading any of them.
 
     Bounded by the files shipped in the package, so the cache cannot grow.
     """
-    versions: dict[str, list[Policy]] = {}
-    for file in _policy_files():
+    found: dict[str, list[Traversable | Path]] = {}
+    root = _bundled_root()
+    for area in sorted(root.iterdir(), key=lambda x: x.name):
+        if area.is_dir():
+            for file in sorted(area.iterdir(), key=lambda x: x.name):
+                if file.name.endswith(".policy"):
+                    found.setdefault(_file_id(file, area.name), []).append(file)
+    return {pid: tuple(files) for pid, files in found.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _versions(policy_id: str) -> tuple[Policy, ...]:
+    """The versions of one bundled policy, in order of entry into force (only ids of
+    :func:`_files_by_id` reach here; the cache is capped all the same)."""
+    loaded = []
+    for file in _files_by_id()[policy_id]:
         policy = loads(file.read_text("utf-8"), f"policies/{_relative(file)}")
         policy.path = Path(str(file))
-        versions.setdefault(policy.id, []).append(policy)
-    return {pid: tuple(sorted(vs, key=lambda v: v.info.in_force_from or date.min))
-            for pid, vs in versions.items()}
+        loaded.append(policy)
+    return tuple(sorted(loaded, key=lambda v: v.info.in_force_from or date.min))
 
 
 def _relative(file: Traversable | Path) -> str:
@@ -314,19 +324,19 @@ def _relative(file: Traversable | Path) -> str:
 
 
 def bundled_ids() -> tuple[str, ...]:
-    """Every bundled policy id, sorted."""
-    return tuple(sorted(_catalog()))
+    """Every bundled policy id, sorted (no policy is parsed to list them)."""
+    return tuple(sorted(_files_by_id()))
 
 
 def bundled(policy_id: str, on: date | None = None) -> Policy:
     """A bundled policy by id; with ``on``, the version in force that day."""
-    catalog = _catalog()
-    versions = catalog.get(policy_id)
-    if versions is None:
-        suggestion = closest(policy_id, catalog)
+    ids = _files_by_id()
+    if policy_id not in ids:
+        suggestion = closest(policy_id, ids)
         hint = f"; did you mean {suggestion!r}?" if suggestion else \
-            f"; the bundled ids are {', '.join(sorted(catalog))}"
+            f"; the bundled ids are {', '.join(sorted(ids))}"
         raise UnknownPolicy(f"no bundled policy {policy_id!r}{hint}")
+    versions = _versions(policy_id)
     if on is None:
         return versions[-1]
     for version in reversed(versions):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import policykit
+from policykit.api import _files_by_id
 
 
 def test_public_names() -> None:
@@ -110,3 +111,12 @@ def test_an_undated_instrument_says_its_date_is_only_a_lower_bound() -> None:
     assert result.to_dict()["issued_exact"] is False
     dated = policykit.bundled("hunan.recognition")
     assert dated.info.issued_exact is True
+
+
+def test_every_bundled_file_holds_the_id_its_path_names() -> None:
+    # bundled(id) reads only the files named after the id (hunan/recognition.policy is
+    # hunan.recognition), so a header that says another id would be unreachable.
+    for policy_id, files in _files_by_id().items():
+        for file in files:
+            header_id = policykit.loads(file.read_text("utf-8")).id
+            assert header_id == policy_id, file
