@@ -23,7 +23,7 @@ import attrs
 from policykit.calendar import Deadline, Duration, add_period, holiday_deadline
 from policykit.diagnostics import closest
 from policykit.errors import RecordError, RecordProblem
-from policykit.explain.words import article_en
+from policykit.explain.words import citation_text
 from policykit.nodes import Label
 from policykit.program import (
     CheckedCitation,
@@ -582,11 +582,7 @@ def _duration_en(d: Duration) -> str:
 
 
 def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) -> str:
-    parts = []
-    for c in citations:
-        instrument = "" if c.instrument == info.source.zh else f"《{c.instrument}》"
-        parts.append(f"{instrument}{c.article}" if lang == "zh" else
-                     f"{instrument}{article_en(c.article)}")
+    parts = [citation_text(c, lang, info.source.zh) for c in citations]
     if not parts:
         return ""
     return f"（{'；'.join(parts)}）" if lang == "zh" else f" ({'; '.join(parts)})"

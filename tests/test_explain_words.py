@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 import policykit
-from policykit.explain.words import article_en, chinese_number, format_value
+from policykit.explain.words import article_en, chinese_number, citation_text, format_value
+from policykit.program import CheckedCitation
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,13 @@ def test_note_citations_from_another_instrument_name_it() -> None:
                               as_of=date(2018, 6, 1), rule="chair_activities")
     assert "第十四条、《柳东新区（柳州高新区）孵化器联盟组建方案》四、(四)" in result.explain("zh")
     assert "[conflict]" in result.explain("en")
+
+
+def test_a_citation_names_another_instrument_only() -> None:
+    own = CheckedCitation("柳东章程", "第十四条", "每两年安排一名副理事长作为轮值理事长")
+    other = CheckedCitation("组建方案", "四、(四)", None)
+    assert citation_text(own, "zh", "柳东章程") == "第十四条"
+    assert citation_text(own, "zh", "柳东章程", quote=True) == \
+        "第十四条「每两年安排一名副理事长作为轮值理事长」"
+    assert citation_text(other, "zh", "柳东章程") == "《组建方案》四、(四)"
+    assert citation_text(other, "en", "柳东章程") == "组建方案 Part 4(4) [四、(四)]"

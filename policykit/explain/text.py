@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from policykit.explain.words import (
     MARKS,
-    article_en,
+    citation_text,
     format_amount,
     format_ratio,
     format_set,
@@ -113,12 +113,7 @@ def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info:
 
 
 def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) -> str:
-    parts = []
-    for c in citations:
-        instrument = "" if c.instrument == info.source.zh else f"《{c.instrument}》"
-        quote = f"「{c.quote}」" if c.quote else ""
-        parts.append(f"{instrument}{c.article}{quote}" if lang == "zh" else
-                     f"{instrument}{article_en(c.article)}{(' ' + quote) if quote else ''}")
+    parts = [citation_text(c, lang, info.source.zh, quote=True) for c in citations]
     if not parts:
         return ""
     return f" —— {'；'.join(parts)}" if lang == "zh" else f" — {'; '.join(parts)}"
@@ -360,10 +355,7 @@ def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
                      "Notes on the source (silence, conflict or ambiguity):")
         for note in unresolved:
             where = ("、" if zh else ", ").join(
-                (c.article if c.instrument == source_title else f"《{c.instrument}》{c.article}")
-                if zh else (article_en(c.article) if c.instrument == source_title
-                            else f"{c.instrument} {article_en(c.article)}")
-                for c in note.citations)
+                citation_text(c, lang, source_title) for c in note.citations)
             lines.append(f"  - [{note.kind}] {where}：{note.text.text(lang)}" if zh else
                          f"  - [{note.kind}] {where}: {note.text.text(lang)}")
             if note.prevails is not None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from policykit.calendar import Duration
 from policykit.nodes import Label
+from policykit.program import CheckedCitation
 from policykit.quantities import format_decimal, format_quantity
 from policykit.stdlib.units import Dim
 from policykit.trace import Amount, Truth
@@ -18,6 +19,7 @@ from policykit.trace import Amount, Truth
 __all__ = [
     "RULE_WORDS",
     "article_en",
+    "citation_text",
     "format_amount",
     "format_ratio",
     "format_value",
@@ -164,3 +166,17 @@ def article_en(article: str) -> str:
     items = re.findall(r"[(（]([一二三四五六七八九十]+)[)）]", match.group(2))
     subs = "".join(f"({chinese_number(i)})" for i in items)
     return f"Art. {number}{subs} [{article}]"
+
+
+def citation_text(citation: CheckedCitation, lang: str, own_source: str,
+                  quote: bool = False) -> str:
+    """One citation as explanations print it: the article (in English with its number,
+    ``Art. 5(1) [第五条(一)]``), preceded by the instrument only when it is not the
+    policy's own source, and followed by the quoted words when ``quote`` is set."""
+    other = citation.instrument if citation.instrument != own_source else ""
+    words = citation.quote if quote and citation.quote else ""
+    if lang == "zh":
+        return (f"《{other}》" if other else "") + citation.article + \
+            (f"「{words}」" if words else "")
+    return (f"{other} " if other else "") + article_en(citation.article) + \
+        (f" 「{words}」" if words else "")
