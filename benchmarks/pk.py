@@ -1,14 +1,14 @@
 """The policykit side of the benchmark: the four ways a caller asks, and the checks.
 
 (a) decision only: ``policy.evaluate(record, as_of=...).outcome``;
-(b) decision and failed criteria with actual, required and gap: the public API has no
-    call for just that, so :func:`failures` walks ``result.trace`` (the explanation
-    tree, built on first use) along :func:`policykit.trace.decisive_children`, which is
-    the cheapest route the API offers today;
+(b) decision and failed criteria with actual, required and gap:
+    ``result.outcome`` and ``result.failures`` (:class:`policykit.trace.Failure`,
+    collected along the decisive path without building the explanation tree);
 (c) the full explanation tree: ``result.to_dict()``;
 (d) the Chinese text: ``result.explain("zh")``.
 
-:func:`normalised` puts policykit's and the hand-written failures in one comparable
+:func:`failures` puts policykit's failures in the hand-written function's shape
+(criterion, field, actual, required, gap) and :func:`normalised` in one comparable
 form, so the agreement check covers the numbers as well as the decisions.
 """
 
@@ -22,62 +22,22 @@ from typing import Any
 
 from benchmarks.handwritten import Failure
 from policykit import Policy, Result
-from policykit.records import MakerSpace, Organization, schema_fields
-from policykit.trace import (
-    Comparison,
-    Elapsed,
-    JudgementAsked,
-    Membership,
-    Trace,
-    Truth,
-    decisive_children,
-)
+from policykit.calendar import Duration
 
 __all__ = ["failures", "normalised", "with_failures"]
 
-_FIELD_BY_LABEL: dict[str, str] = {
-    info.label_en: name
-    for cls in (Organization, MakerSpace) for name, info in schema_fields(cls).items()
-}
-
 
 def failures(result: Result) -> list[Failure]:
-    """Each condition not met on the decisive path, with actual, required and gap."""
+    """Each condition not met on the decisive path, in the hand-written shape."""
     out: list[Failure] = []
-    if result.truth is not Truth.NOT_MET:
-        return out
-    stack: list[tuple[Trace, str]] = [(result.trace, result.rule)]
-    while stack:
-        node, rule = stack.pop()
-        if node.kind == "criterion" and node.name is not None:
-            rule = node.name
-        if node.outcome is Truth.NOT_MET:
-            failure = _failure(node, rule)
-            if failure is not None:
-                out.append(failure)
-        stack.extend((child, rule) for child in reversed(tuple(decisive_children(node))))
+    for failure in result.failures:
+        path = failure.path or ""
+        field = path.rsplit("[", 1)[1].rstrip("]") if "[" in path else path.rsplit(".", 1)[-1]
+        gap = failure.gap
+        if failure.op.startswith("since") and isinstance(gap, Duration):
+            gap = gap.days  # the hand-written function counts the days short
+        out.append(Failure(failure.rule, field, failure.actual, failure.required, gap))
     return out
-
-
-def _failure(node: Trace, rule: str) -> Failure | None:
-    detail = node.detail
-    if isinstance(detail, Comparison):
-        gap = None if detail.gap is None else detail.gap.value
-        actual = None if detail.actual is None else detail.actual.value
-        return Failure(rule, _FIELD_BY_LABEL[detail.subject.en or ""], actual,
-                       detail.required.value, gap)
-    if isinstance(detail, Membership):
-        gap = detail.lacking if detail.quantifier == "all" else None
-        return Failure(rule, _FIELD_BY_LABEL[detail.subject.en or ""], detail.actual,
-                       detail.expected, gap)
-    if isinstance(detail, Elapsed):
-        return Failure(rule, _FIELD_BY_LABEL[detail.subject.en or ""], detail.start,
-                       detail.period_end, detail.days_short)
-    if isinstance(detail, JudgementAsked):
-        return Failure(rule, detail.key, detail.given, True, None)
-    if node.kind == "fact" and node.label is not None:
-        return Failure(rule, _FIELD_BY_LABEL[node.label.en or ""], False, True, None)
-    return None
 
 
 def with_failures(policy: Policy, record: Any, as_of: date) -> tuple[str, list[Failure]]:

@@ -23,6 +23,7 @@ import attrs
 from policykit import program as p
 from policykit import trace as t
 from policykit.calendar import Duration, add_period, day_range
+from policykit.codegen import lower_rule
 from policykit.nodes import Label
 from policykit.stdlib.units import Dim
 from policykit.trace import Truth
@@ -71,6 +72,9 @@ class Ctx:
 Decide = Callable[[Ctx], Truth]
 Explain = Callable[[Ctx], t.Trace]
 ValueFn = Callable[[Ctx], Any]
+Found = dict[tuple[str, int], t.Failure]
+Collect = Callable[[Ctx, str, Found], None]
+"""Adds the failures on the decisive path below a condition to the map (rule, node)."""
 
 
 @attrs.frozen
@@ -82,6 +86,7 @@ class CompiledRule:
     notes: tuple[p.CheckedNote, ...]
     decide: Decide
     explain: Explain
+    collect: Collect
 
 
 @attrs.frozen
@@ -96,9 +101,10 @@ class CompiledPolicy:
 
 def compile_program(program: p.Program) -> CompiledPolicy:
     """Compile every rule of a checked program, in dependency order."""
-    compiler = _Compiler()
+    compiler = _Compiler(program.info.id, _references(program.rules))
     for rule in program.rules:
         compiler.rules[rule.name] = compiler.rule(rule)
+        compiler.bodies[rule.name] = rule.body
     return CompiledPolicy(program.info, program.subject_name, program.subject_type,
                           dict(compiler.rules), program.main, program.notes)
 
@@ -231,17 +237,47 @@ def _fields(expr: p.TExpr) -> list[p.TField | p.TIndex]:
 # ---------------------------------------------------------------- compiler
 
 
+def _references(rules: tuple[p.CheckedRule, ...]) -> dict[str, int]:
+    """How many places refer to each rule (a rule referred to twice counts twice)."""
+    counts = dict.fromkeys((r.name for r in rules), 0)
+    stack: list[Any] = [r.body for r in rules]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, p.TRuleRef):
+            counts[node.name] = counts.get(node.name, 0) + 1
+        elif isinstance(node, tuple):
+            stack.extend(node)
+        elif attrs.has(type(node)):
+            stack.extend(getattr(node, f.name) for f in attrs.fields(type(node))
+                         if f.name != "span")
+    return counts
+
+
+def _compare_truth(op: str, left: Any, right: Any) -> Truth:
+    try:
+        return MET if _compare(op, left, right) else NOT_MET
+    except Incomparable:
+        return UNKNOWN
+
+
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, policy_id: str, references: dict[str, int]) -> None:
+        self.policy_id = policy_id
+        self.references = references
         self.rules: dict[str, CompiledRule] = {}
+        self.bodies: dict[str, p.TExpr] = {}
+        self._conds: dict[int, tuple[p.TExpr, tuple[Decide, Explain]]] = {}
 
     def rule(self, rule: p.CheckedRule) -> CompiledRule:
-        decide_body, explain_body = self.cond(rule.body)
+        _, explain_body = self.cond(rule.body)
         name, kind, label = rule.name, rule.kind, rule.label
         citations, notes = rule.citations, rule.notes
-
-        def decide(ctx: Ctx) -> Truth:
-            return decide_body(ctx)
+        # The decision as one generated function; a rule used in one place only is
+        # written into that place (policykit.codegen).
+        decide = lower_rule(rule, bodies=self.bodies,
+                            inline=lambda ref: self.references.get(ref, 0) == 1,
+                            closure=lambda expr: self.cond(expr)[0],
+                            compare=_compare_truth, policy_id=self.policy_id)
 
         def explain(ctx: Ctx) -> t.Trace:
             body = explain_body(ctx)
@@ -252,7 +288,34 @@ class _Compiler:
                            citations=citations, notes=notes,
                            combine=body.kind if junction else None)
 
-        return CompiledRule(name, kind, label, citations, notes, decide, explain)
+        return CompiledRule(name, kind, label, citations, notes, decide, explain,
+                            self.collector(rule.body))
+
+    def compare_collector(self, expr: p.TCompare) -> Collect:
+        """A comparison not met, with the values the explanation shows (the same
+        operands, the same gap), read without building the explanation node."""
+        decide, _ = self.cond(expr)
+        left_expr, op, right_expr = expr.left, expr.op, expr.right
+        if isinstance(left_expr, p.TConst) and not isinstance(right_expr, p.TConst):
+            left_expr, right_expr, op = right_expr, left_expr, _FLIP[op]
+        left, right = self.value(left_expr), self.value(right_expr)
+        key, path, text = id(expr), _fact_path(expr), expr.text
+        # A share of a count is met by a whole count: the gap is to the least (or most)
+        # whole number that meets it (2/3 of 7 members: 5), which includes itself.
+        whole = isinstance(right_expr, p.TOf) and isinstance(right_expr.type, IntT) \
+            and op not in ("==", "!=")
+        gap_op = {">": ">=", "<": "<="}.get(op, op) if whole else op
+
+        def collect(ctx: Ctx, rule: str, out: Found) -> None:
+            if (rule, key) in out or decide(ctx) is not NOT_MET:
+                return
+            a, b = left(ctx), right(ctx)
+            a = a.count if isinstance(a, SoFar) else a
+            b = b.count if isinstance(b, SoFar) else b
+            gap = _gap_value(gap_op, a, _whole_bound(op, b) if whole else b)
+            out[rule, key] = t.Failure(rule, text, path, op, a, b, gap)
+
+        return collect
 
     # ------------------------------------------------------------ values
 
@@ -346,9 +409,52 @@ class _Compiler:
     # ------------------------------------------------------------ conditions
 
     def cond(self, expr: p.TExpr) -> tuple[Decide, Explain]:
+        """The two closures of a condition, built once per node of the program."""
+        cached = self._conds.get(id(expr))
+        if cached is not None and cached[0] is expr:
+            return cached[1]
         method = getattr(self, f"c_{type(expr).__name__}")
         result: tuple[Decide, Explain] = method(expr)
+        self._conds[id(expr)] = (expr, result)
         return result
+
+    # ------------------------------------------------------------ failures
+
+    def collector(self, expr: p.TExpr) -> Collect:
+        """What :attr:`Result.failures` walks: the conditions not met on the path that
+        decided the outcome, chosen as :func:`policykit.trace.decisive_children`
+        chooses them in the explanation tree, without building the tree."""
+        if isinstance(expr, p.TRuleRef):
+            name = expr.name
+            rules = self.rules
+
+            def through_rule(ctx: Ctx, rule: str, out: Found) -> None:
+                rules[name].collect(ctx, name, out)
+
+            return through_rule
+        if isinstance(expr, p.TBoolOp | p.TCombination):
+            parts = expr.operands if isinstance(expr, p.TBoolOp) else \
+                tuple(b.expr for b in expr.branches)
+            is_or = getattr(expr, "op", None) == "or" or \
+                getattr(expr, "quantifier", None) == "any"
+            return _junction_collector(is_or, [self.cond(e)[0] for e in parts],
+                                       [self.collector(e) for e in parts])
+        if isinstance(expr, p.TNot):
+            return self.collector(expr.operand)
+        if isinstance(expr, p.TImplies):
+            return _implies_collector(self.cond(expr.condition)[0],
+                                      self.cond(expr.consequence)[0],
+                                      self.collector(expr.condition),
+                                      self.collector(expr.consequence))
+        if isinstance(expr, p.TSteps):
+            return _steps_collector([self.cond(s.expr)[0] for s in expr.steps],
+                                    [self.collector(s.expr) for s in expr.steps])
+        if isinstance(expr, p.TUnsettled):
+            return _collect_nothing
+        if isinstance(expr, p.TCompare):
+            return self.compare_collector(expr)
+        decide, explain = self.cond(expr)
+        return _leaf_collector(decide, explain, id(expr), _fact_path(expr))
 
     def c_TField(self, expr: p.TField) -> tuple[Decide, Explain]:
         return _yes_no_fact(_field_reader(expr.steps), expr.path, expr.label, expr.text)
@@ -688,6 +794,106 @@ class _Compiler:
         return decide, explain
 
 
+# ---------------------------------------------------------------- failures
+
+
+def _collect_nothing(ctx: Ctx, rule: str, out: Found) -> None:
+    return None
+
+
+def _leaf_collector(decide: Decide, explain: Explain, key: int, path: str | None
+                    ) -> Collect:
+    def collect(ctx: Ctx, rule: str, out: Found) -> None:
+        if (rule, key) not in out and decide(ctx) is NOT_MET:
+            failure = t.failure_of(explain(ctx), rule, path)
+            if failure is not None:
+                out[rule, key] = failure
+
+    return collect
+
+
+_SETTLED = frozenset({MET, NOT_MET})
+
+
+def _decisive(is_or: bool, outcome: Truth, value: Truth) -> bool:
+    """:func:`policykit.trace.decisive_children` for one part of a junction."""
+    if outcome is (NOT_MET if is_or else MET) or value is outcome:
+        return True
+    return outcome not in _SETTLED and value not in _SETTLED
+
+
+def _junction_collector(is_or: bool, decides: list[Decide], collects: list[Collect]
+                        ) -> Collect:
+    combine = _or if is_or else _and
+    every = NOT_MET if is_or else MET  # the outcome every part decides
+    pairs = tuple(zip(decides, collects, strict=True))
+
+    def collect(ctx: Ctx, rule: str, out: Found) -> None:
+        values = [decide(ctx) for decide, _ in pairs]
+        outcome = combine(values)
+        if outcome is every:
+            for _, part in pairs:
+                part(ctx, rule, out)
+        elif outcome in _SETTLED:
+            for (_, part), value in zip(pairs, values, strict=True):
+                if value is outcome:
+                    part(ctx, rule, out)
+        else:
+            for (_, part), value in zip(pairs, values, strict=True):
+                if value not in _SETTLED:
+                    part(ctx, rule, out)
+
+    return collect
+
+
+def _implies_collector(cond_decide: Decide, then_decide: Decide, cond_collect: Collect,
+                       then_collect: Collect) -> Collect:
+    def collect(ctx: Ctx, rule: str, out: Found) -> None:
+        condition, consequence = cond_decide(ctx), then_decide(ctx)
+        negated = _NEGATE[condition]
+        outcome = _or((negated, consequence))
+        if _decisive(True, outcome, negated):
+            cond_collect(ctx, rule, out)
+        if _decisive(True, outcome, consequence):
+            then_collect(ctx, rule, out)
+
+    return collect
+
+
+def _steps_collector(decides: list[Decide], collects: list[Collect]) -> Collect:
+    def collect(ctx: Ctx, rule: str, out: Found) -> None:
+        values = [decide(ctx) for decide in decides]
+        cut = _first(values, lambda o: o is NOT_MET)
+        if cut is None:
+            cut = _first(values, lambda o: o is not MET)
+        reached = len(values) if cut is None else cut + 1  # steps after it decide nothing
+        outcome = values[cut] if cut is not None else MET
+        for part, value in zip(collects[:reached], values[:reached], strict=True):
+            if _decisive(False, outcome, value):
+                part(ctx, rule, out)
+
+    return collect
+
+
+def _fact_path(expr: p.TExpr) -> str | None:
+    """The fact a condition is about, as failures name it."""
+    if isinstance(expr, p.TJudged):
+        return f"{expr.source.path}[{expr.key}]"
+    if isinstance(expr, p.TCompare):
+        left = expr.right if isinstance(expr.left, p.TConst) else expr.left
+        found = _fields(left) or _fields(expr.right)
+    elif isinstance(expr, p.TMember):
+        listed = isinstance(expr.element, p.TConst)
+        found = _fields(expr.collection if listed else expr.element)
+    elif isinstance(expr, p.TIncludes):
+        found = _fields(expr.collection)
+    elif isinstance(expr, p.TSince):
+        found = _fields(expr.start)
+    else:
+        found = _fields(expr)
+    return found[0].path if found else None
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -842,7 +1048,7 @@ def _base_of(required: Any, right: p.TOf) -> Any:
     return required / ratio if ratio else None
 
 
-def _whole_bound(op: str, bound: Fraction) -> int:
+def _whole_bound(op: str, bound: Fraction | int) -> int:
     """The extreme whole count satisfying ``n op bound``: the least for ``>=`` and ``>``,
     the greatest for ``<=`` and ``<`` (2/3 of 7 members: at least 5)."""
     if op == ">=":
@@ -855,8 +1061,19 @@ def _whole_bound(op: str, bound: Fraction) -> int:
 
 
 def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | None:
-    """How far ``actual`` is from meeting ``op required``: an amount, or days for dates;
-    None where a gap means nothing (equality, text, enumerations, sets)."""
+    """How far ``actual`` is from meeting ``op required``, as an amount to show in the
+    unit of ``shown`` (days for dates)."""
+    value = _gap_value(op, actual, required)
+    if value is None:
+        return None
+    if isinstance(actual, date) and isinstance(required, date):
+        return t.Amount(value, Dim.DURATION, None)
+    return attrs.evolve(shown, value=value)
+
+
+def _gap_value(op: str, actual: Any, required: Any) -> Any:
+    """How far ``actual`` is from meeting ``op required``: a number, a duration, or days
+    for dates; None where a gap means nothing (equality, text, enumerations, sets)."""
     if op in ("==", "!="):
         return None
     if isinstance(actual, Duration) or isinstance(required, Duration):
@@ -865,13 +1082,11 @@ def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | Non
         diff: Any = abs(required.magnitude() - actual.magnitude())
         if op in (">", "<"):
             diff += 1  # whole months or days: one more than the bound
-        value: Any = Duration(days=diff) if (actual.days or required.days) else \
+        return Duration(days=diff) if (actual.days or required.days) else \
             Duration(months=diff)
-        return attrs.evolve(shown, value=value)
     if isinstance(actual, date) and isinstance(required, date):
         # Days too late (for an on-or-before bound) or too early (on-or-after).
-        days = abs((actual - required).days) + (1 if op in (">", "<") else 0)
-        return t.Amount(Duration(days=days), Dim.DURATION, None)
+        return Duration(days=abs((actual - required).days) + (1 if op in (">", "<") else 0))
     if not isinstance(actual, int | Decimal | Fraction) or isinstance(actual, bool) \
             or not isinstance(required, int | Decimal | Fraction):
         return None
@@ -882,5 +1097,5 @@ def _gap(op: str, actual: Any, required: Any, shown: t.Amount) -> t.Amount | Non
     elif op in (">", "<") and diff == 0:
         return None  # equal to an exclusive bound: any amount beyond it would do
     if diff.denominator == 1 and isinstance(actual, int):
-        return attrs.evolve(shown, value=int(diff))
-    return attrs.evolve(shown, value=diff)
+        return int(diff)
+    return diff

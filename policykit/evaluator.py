@@ -88,6 +88,18 @@ class Result:
         return self._rule.explain(Ctx(self._record, self.as_of))
 
     @cached_property
+    def failures(self) -> tuple[t.Failure, ...]:
+        """The conditions not met that decided a negative outcome (``ineligible``,
+        ``not_met``, ``fails``, …), each with what was found, what was required and the
+        gap, in the policy's order; empty for any other outcome. The same conditions the
+        explanation marks as decisive, computed without building the explanation."""
+        if self._truth is not Truth.NOT_MET:
+            return ()
+        found: dict[tuple[str, int], t.Failure] = {}
+        self._rule.collect(Ctx(self._record, self.as_of), self._rule.name, found)
+        return tuple(found.values())
+
+    @cached_property
     def _decisive(self) -> tuple[t.Trace, ...]:
         return tuple(t.walk_decisive(self.trace))
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from policykit.calendar import Duration
 from policykit.nodes import Label
 from policykit.program import CheckedCitation, CheckedNote
 from policykit.stdlib.units import Dim, Unit
@@ -25,6 +26,7 @@ __all__ = [
     "Amount",
     "Comparison",
     "Elapsed",
+    "Failure",
     "JudgementAsked",
     "Membership",
     "Missing",
@@ -180,6 +182,56 @@ def outcome_word(kind: str, truth: Truth) -> str:
     words = OUTCOME_WORDS.get(kind) or _NODE_WORDS.get(kind) or OUTCOME_WORDS["criterion"]
     return words[truth]
 
+
+
+@attrs.frozen
+class Failure:
+    """A condition not met on the path that decided an outcome, as data.
+
+    ``rule`` is the innermost rule it belongs to, ``condition`` its text in the policy,
+    ``path`` the fact it reads (``space.area``; ``space.operator.assessments[key]`` for
+    a reviewer's judgement; None for a condition that reads no fact). ``op`` says how
+    ``actual`` was held against ``required``: a comparison (``>=``, ``<``, …), ``in``
+    or ``not in``, ``includes all`` or ``includes any``, ``has`` or ``lacks`` (a text in
+    a list), ``since >=`` and the like (``actual`` the start, ``required`` the period's
+    last day), ``judged`` (``actual`` the reviewer's answer) or ``is true`` (a yes/no
+    fact). ``gap`` is how far apart they are, in the values' own kind (an area, a count,
+    a :class:`~policykit.calendar.Duration` of days for dates, the items lacking for
+    ``includes all``), or None where a distance means nothing.
+    """
+
+    rule: str
+    condition: str
+    path: str | None
+    op: str
+    actual: Any
+    required: Any
+    gap: Any = None
+
+
+def failure_of(node: Trace, rule: str, path: str | None) -> Failure | None:
+    """The :class:`Failure` a leaf of the explanation tree not met records, if any;
+    ``path`` is the fact the leaf reads."""
+    detail = node.detail
+    if isinstance(detail, Comparison):
+        return Failure(rule, node.condition, path, detail.op,
+                       None if detail.actual is None else detail.actual.value,
+                       detail.required.value, None if detail.gap is None else detail.gap.value)
+    if isinstance(detail, Membership):
+        op = {"all": "includes all", "any": "includes any"}.get(detail.quantifier,
+                                                                detail.quantifier)
+        lacking = detail.lacking if detail.quantifier == "all" else None
+        return Failure(rule, node.condition, path, op, detail.actual, detail.expected,
+                       lacking)
+    if isinstance(detail, Elapsed):
+        short = detail.days_short if detail.days_short is not None else detail.days_over
+        return Failure(rule, node.condition, path, f"since {detail.op}", detail.start,
+                       detail.period_end, None if short is None else Duration(days=short))
+    if isinstance(detail, JudgementAsked):
+        return Failure(rule, node.condition, path, "judged", detail.given, True)
+    if node.kind in ("fact", "constant"):
+        return Failure(rule, node.condition, path, "is true", False, True)
+    return None
 
 
 def decisive_children(node: Trace) -> Iterator[Trace]:
