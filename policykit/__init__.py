@@ -5,7 +5,7 @@ The public surface (../shared/spec/api.md)::
     import policykit
     policy = policykit.bundled("hunan.recognition")
     result = policy.evaluate(record, as_of=date(2016, 9, 1))
-    result.outcome, result.missing, result.pending, result.unresolved
+    result.outcome, result.missing, result.pending, result.unresolved, result.failures
     result.explain(lang="zh"), result.to_dict()
 """
 
@@ -33,10 +33,12 @@ from policykit.errors import (
 )
 from policykit.evaluator import Result
 from policykit.parser import Limits
+from policykit.trace import Failure
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Failure",
     "Limits",
     "NotInForce",
     "Policy",

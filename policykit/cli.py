@@ -18,7 +18,6 @@ from typing import Any, TextIO
 from policykit.api import NotInForce, Policy, UnknownPolicy, bundled, bundled_ids, load
 from policykit.errors import PolicyError, RecordError
 from policykit.records import load_data
-from policykit.testing import SuiteError, run_paths
 
 __all__ = ["main"]
 
@@ -134,6 +133,8 @@ def _default_test_paths() -> list[Path]:
 
 
 def _test(paths: list[Path], out: TextIO) -> int:
+    from policykit.testing import SuiteError, run_paths  # noqa: PLC0415 - only `test` needs it
+
     passed = failed = 0
     try:
         for suite, case, problems in run_paths(paths or _default_test_paths()):

@@ -1,10 +1,14 @@
-"""Checked program to evaluator: a tree of Python closures, built once at load.
+"""Checked program to evaluator: closures and generated functions, built once at load.
 
 Each condition compiles to two closures over the same primitive operations: ``decide``
 returns only a :class:`~policykit.trace.Truth` and allocates nothing else, and
-``explain`` returns a :class:`~policykit.trace.Trace` node. Nothing from the policy
-text is ever turned into Python source: there is no ``exec``, no ``eval``, and fields
-are read by the attribute names the schema declared, resolved at check time.
+``explain`` returns a :class:`~policykit.trace.Trace` node. Each rule's decision is
+then lowered by :mod:`policykit.codegen` into one Python function built as an ``ast``
+tree (the parts it does not lower call these closures), and a third closure per
+condition collects :attr:`~policykit.evaluator.Result.failures` along the decisive path.
+Nothing from the policy text is ever turned into Python source text: no ``eval``, no
+``exec`` of strings; values are bound as constants, and fields are read by the
+attribute names the schema declared, resolved at check time.
 """
 
 from __future__ import annotations

@@ -141,4 +141,4 @@ class Result:
         """The same tree as plain JSON-ready data."""
         return render_data(self._compiled.info, self.trace, self.as_of,
                            outcome=self.outcome, missing=self.missing, pending=self.pending,
-                           unresolved=self.unresolved)
+                           unresolved=self.unresolved, failures=self.failures)

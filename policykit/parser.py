@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import attrs
@@ -24,6 +23,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from policykit import nodes as n
 from policykit.diagnostics import Collector
 from policykit.errors import policy_error
+from policykit.grammar import load_parser
 from policykit.quantities import MAX_DIGITS
 from policykit.source import Source, Span
 
@@ -54,18 +54,9 @@ _FORBIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\ufeff\x0
 
 @functools.cache
 def _lark() -> Lark:
-    grammar = resources.files("policykit.grammar").joinpath("policy.lark").read_text("utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        # The basic lexer reserves every keyword: `and`, `of`, `in`… are never names, so
-        # `space.area >= and` is a syntax error, not a reference to a rule called `and`.
-        lexer="basic",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        strict=True,
-        cache=False,
-    )
+    # The LALR tables are prebuilt (policykit/grammar/tables.json) and used when they
+    # match policy.lark; otherwise the parser is built from the grammar, in strict mode.
+    return load_parser()
 
 
 def parse(text: str, filename: str = "<string>", limits: Limits = DEFAULT_LIMITS) -> n.Policy:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -16,18 +17,20 @@ from policykit.trace import (
     Amount,
     Comparison,
     Elapsed,
+    Failure,
     JudgementAsked,
     Membership,
     Trace,
     outcome_word,
 )
 
-__all__ = ["render_data"]
+__all__ = ["failure_data", "render_data"]
 
 
 def render_data(info: PolicyInfo, root: Trace, as_of: date, *, outcome: str,
                 missing: Sequence[str], pending: Sequence[str],
-                unresolved: Sequence[CheckedNote]) -> dict[str, Any]:
+                unresolved: Sequence[CheckedNote],
+                failures: Sequence[Failure] = ()) -> dict[str, Any]:
     """The result and its whole tree as dicts, lists, strings, numbers and booleans."""
     return {
         "policy": info.id,
@@ -42,8 +45,28 @@ def render_data(info: PolicyInfo, root: Trace, as_of: date, *, outcome: str,
         "missing": list(missing),
         "pending": list(pending),
         "unresolved": [note_data(n) for n in unresolved],
+        "failures": [failure_data(f) for f in failures],
         "tree": _node(root),
     }
+
+
+def failure_data(failure: Failure) -> dict[str, Any]:
+    """One :class:`~policykit.trace.Failure` as plain data: numbers as exact decimal
+    strings, durations with their unit, dates as ISO text, sets as sorted lists."""
+    return {
+        "rule": failure.rule, "condition": failure.condition, "path": failure.path,
+        "op": failure.op, "actual": _value(failure.actual),
+        "required": _value(failure.required), "gap": _value(failure.gap),
+    }
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Duration):
+        return {"value": str(value.days or value.months),
+                "unit": "days" if value.days else "months"}
+    if isinstance(value, Decimal | Fraction | int) and not isinstance(value, bool):
+        return format_decimal(value)
+    return _plain(value)
 
 
 def note_data(note: CheckedNote) -> dict[str, Any]:
