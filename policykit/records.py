@@ -8,9 +8,10 @@ and its policykit type (:mod:`policykit.types`); :func:`schema_fields` lists the
 Plain data (a dict, or JSON / YAML read with :func:`load_data`) becomes a record with
 :func:`structure`, which checks every value against the field's type without silent
 coercion and reports *all* the problems of a record in one
-:class:`~policykit.errors.RecordError`; :func:`unstructure` turns a record back into
-JSON-ready data. The field names, enum names and labels are a public contract
-(``shared/spec/bundled-records.md``).
+:class:`~policykit.errors.RecordError` (a well-formed dict takes a fast path; anything
+else goes through the detailed converter, which gives the same records and reports the
+problems); :func:`unstructure` turns a record back into JSON-ready data. The field
+names, enum names and labels are a public contract (``shared/spec/bundled-records.md``).
 """
 
 # The record fields are declared with `fld`, a wrapper of attrs.field (not a dataclass call):
@@ -20,20 +21,18 @@ from __future__ import annotations
 import functools
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, ClassVar, Literal, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, cast
 
 import attrs
 import cattrs
-import yaml
 from cattrs.errors import AttributeValidationNote, ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policykit.calendar import Duration
 from policykit.diagnostics import closest
@@ -45,7 +44,7 @@ from policykit.quantities import (
     number_from_data,
     parse_quantity,
 )
-from policykit.stdlib.units import Dim
+from policykit.stdlib.units import HALF_YEAR, UNITS, Dim, Unit, unit_named
 from policykit.types import (
     BOOL,
     DATE,
@@ -63,6 +62,9 @@ from policykit.types import (
     TextT,
     Type,
 )
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = [
     "RECORD_TYPES",
@@ -281,18 +283,42 @@ class Route(LabeledEnum):
 # A read-only map for map-typed fields
 
 
+_first = operator.itemgetter(0)
+
+
 class FrozenMap(Mapping[str, V]):
     """An immutable, hashable map from text to values (equal to any equal mapping)."""
 
-    __slots__ = ("_data", "_items")
+    __slots__ = ("_data", "_sorted")
 
     _data: dict[str, V]
-    _items: tuple[tuple[str, V], ...]
+    _sorted: tuple[tuple[str, V], ...]
 
     def __init__(self, items: Mapping[str, V] | Iterable[tuple[str, V]] = ()) -> None:
         data = dict(items)
         object.__setattr__(self, "_data", data)
-        object.__setattr__(self, "_items", tuple(sorted(data.items(), key=lambda kv: kv[0])))
+        object.__setattr__(self, "_sorted", tuple(sorted(data.items(), key=_first)))
+
+    @classmethod
+    def _owning(cls, data: dict[str, V]) -> FrozenMap[V]:
+        """The map of ``data``, a dict no one else holds, whose keys are all text.
+
+        ``__init__`` without the copy, and with the items sorted only when first needed
+        (a lookup by key never needs them).
+        """
+        self = object.__new__(cls)
+        object.__setattr__(self, "_data", data)
+        return self
+
+    @property
+    def _items(self) -> tuple[tuple[str, V], ...]:
+        """The items in key order."""
+        try:
+            return self._sorted
+        except AttributeError:
+            items = tuple(sorted(self._data.items(), key=_first))
+            object.__setattr__(self, "_sorted", items)
+            return items
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a FrozenMap cannot be changed")
@@ -300,11 +326,24 @@ class FrozenMap(Mapping[str, V]):
     def __getitem__(self, key: str) -> V:
         return self._data[key]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key``, or ``default`` (one dict lookup: judgements are read
+        this way on every evaluation)."""
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy, deepcopy and pickle rebuild the map through __init__ (it refuses
+        # attribute assignment, which their default protocol uses).
+        return (type(self), (dict(self._data),))
+
     def __iter__(self) -> Iterator[str]:
         return (key for key, _ in self._items)
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._data)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMap):
@@ -990,8 +1029,8 @@ def _unstructure_hook(ty: Type, unordered: bool, converter: cattrs.Converter) ->
 
 
 @functools.cache
-def _converter() -> cattrs.Converter:
-    """The records' own converter (never cattrs' global one), built once."""
+def _conversion() -> tuple[cattrs.Converter, dict[type, Hook]]:
+    """The records' own converter and its record hooks, built once."""
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
     records: dict[type, Hook] = {}
     for cls in RECORD_TYPES.values():
@@ -1021,7 +1060,274 @@ def _converter() -> cattrs.Converter:
                 cls, converter, _cattrs_omit_if_default=True, **unstruct_overrides
             ),
         )
-    return converter
+    return converter, records
+
+
+def _converter() -> cattrs.Converter:
+    """The records' own converter (never cattrs' global one), built once."""
+    return _conversion()[0]
+
+
+# ---------------------------------------------------------------------------
+# The fast path
+#
+# Well-formed records, as a filing portal sends them, are structured by plain closures
+# built once per record class: a dict whose keys are all fields, each value converted by
+# a cheap check of its common form (an enum name, "500 m2", a list of enum names) or
+# else by the field's own structure hook above. The fast path never reports a problem:
+# on any doubt (an unknown key, a value a hook refuses, any exception at all) it gives
+# up, and the detailed cattrs path structures the record again from the start, so that
+# errors and their messages are the detailed path's alone. It only ever returns what the
+# detailed path returns: each shortcut is the hook's own logic for the one form it takes.
+# What it keeps between records (the memos below, each bounded) is immutable, does not
+# depend on the decimal context, and holds only short, valid texts (quantities, dates,
+# sets of enum names), never other input.
+
+FastHook = Callable[[Any], Any]
+"""A fast-path conversion of one value: the field's value, or an exception."""
+
+_MEMO_LIMIT = 2048  # entries per memo: each stops growing when full
+_ONLY_TEXT = frozenset({str})
+
+# The form the quantity shortcut takes: a plain decimal number, an optional single space
+# and a unit, with no space before or after. parse_quantity() does not read such text as
+# a bare number (it has a unit), and its number-and-unit pattern splits it the same way:
+# the number ends at the first character that is neither a digit nor a point.
+_FAST_QUANTITY = re.compile(r"([0-9]+(?:\.[0-9]+)?) ?([^\s0-9.]\S*)")
+_HALF_YEAR_VALUE = Duration(months=6)
+
+Parsed = tuple[Decimal, Unit]
+"""A quantity text read as its number and unit."""
+
+# Texts already read, by dimension. Only the number and the unit are kept (reading them
+# does not depend on the decimal context); canonical()'s arithmetic, which does, is
+# done again each time.
+_PARSED: dict[Dim, dict[str, Parsed]] = {dim: {} for dim in Dim}
+_DURATIONS: dict[bool, dict[int, Duration]] = {False: {}, True: {}}  # by in_days
+_DATES: dict[str, date] = {}
+
+
+def _duration(count: int, in_days: bool) -> Duration:
+    """``Duration(days=count)`` or ``Duration(months=count)``, shared (it is frozen)."""
+    known = _DURATIONS[in_days]
+    duration = known.get(count)
+    if duration is None:
+        duration = Duration(days=count) if in_days else Duration(months=count)
+        if len(known) < _MEMO_LIMIT:
+            known[count] = duration
+    return duration
+
+
+def _fast_int(value: Any) -> Any:
+    if type(value) is int and 0 <= value < _INT_LIMIT:
+        return value
+    return _int_hook(value)
+
+
+def _fast_date(value: Any) -> Any:
+    if type(value) is str:
+        day = _DATES.get(value)
+        if day is None:
+            day = _date_hook(value)
+            if day is not None and len(_DATES) < _MEMO_LIMIT:
+                _DATES[value] = day
+        return day
+    return _date_hook(value)
+
+
+def _parse_simple(text: str, units: Mapping[str, Unit]) -> Parsed | None:
+    """``text`` as parse_quantity() reads it when in one of the simple forms, else None."""
+    if len(text) > _MAX_QUANTITY_TEXT:
+        return None
+    match = _FAST_QUANTITY.fullmatch(text)
+    if match is None:
+        return None
+    number, spelling = match.groups()
+    if len(number) > MAX_DIGITS:  # parse_number() may refuse it
+        return None
+    unit = units.get(spelling)
+    return None if unit is None else (Decimal(number), unit)
+
+
+def _fast_quantity(dim: Dim, exact: Hook) -> FastHook:
+    # The units of the dimension by the spellings unit_named() gives them for.
+    units = {
+        key: unit
+        for u in UNITS
+        for key in (u.spelling, u.spelling.lower())
+        if (unit := unit_named(key)) is not None and unit.dim is dim
+    }
+    parsed_texts = _PARSED[dim]
+    plain = dim in (Dim.AREA, Dim.MONEY)  # canonical() multiplies by the unit's factor
+    duration = dim is Dim.DURATION
+
+    def fast(value: Any) -> Any:
+        if type(value) is str:
+            parsed = parsed_texts.get(value)
+            if parsed is None:
+                parsed = _parse_simple(value, units)
+                if parsed is None:
+                    if duration and value == HALF_YEAR:
+                        return _HALF_YEAR_VALUE
+                    return exact(value, None)
+                if len(parsed_texts) < _MEMO_LIMIT:
+                    parsed_texts[value] = parsed
+            magnitude, unit = parsed
+            if plain:
+                return magnitude * unit.factor
+            if duration:  # canonical(), the Duration shared
+                count = magnitude * unit.factor
+                if count == count.to_integral_value():
+                    return _duration(int(count), unit.in_days)
+        elif type(value) is int and 0 <= value < _INT_LIMIT:
+            return _duration(value, False) if duration else Decimal(value)
+        elif type(value) is Decimal and value.is_finite():  # number_from_data()'s checks
+            sign, digits, exponent = value.as_tuple()
+            assert isinstance(exponent, int)  # finite
+            if not sign and max(len(digits), len(digits) + exponent, -exponent) <= MAX_DIGITS:
+                if plain:
+                    return value
+                if duration and value == value.to_integral_value():
+                    return _duration(int(value), False)
+        return exact(value, None)
+
+    return fast
+
+
+def _fast_enum(enum: type[LabeledEnum], exact: Hook) -> FastHook:
+    table = _lookup_table(enum)
+
+    def fast(value: Any) -> Any:
+        if type(value) is str:
+            member = table.get(value)
+            if member is not None:
+                return member
+        return exact(value, None)
+
+    return fast
+
+
+def _fast_enum_set(enum: type[LabeledEnum], exact: Hook) -> FastHook:
+    lookup = _lookup_table(enum).__getitem__
+    # The members by the set of names: a frozenset of members hashes each member in
+    # Python code (Enum.__hash__), a frozenset of texts does not.
+    memo: dict[frozenset[str], frozenset[LabeledEnum]] = {}
+
+    def fast(value: Any) -> Any:
+        if type(value) is list and _ONLY_TEXT.issuperset(map(type, value)):
+            names = frozenset(value)
+            members = memo.get(names)
+            if members is None:
+                members = frozenset(map(lookup, names))  # KeyError for an unknown name
+                if len(memo) < _MEMO_LIMIT:
+                    memo[names] = members
+            return members
+        return exact(value, None)
+
+    return fast
+
+
+def _fast_items(item: FastHook, result: type, exact: Hook) -> FastHook:
+    def fast(value: Any) -> Any:
+        if type(value) is list:
+            return result(map(item, value))
+        return exact(value, None)
+
+    return fast
+
+
+def _fast_map(item: FastHook, kept: frozenset[type], exact: Hook) -> FastHook:
+    """A map from text; values of the ``kept`` types are their own structured value."""
+
+    def fast(value: Any) -> Any:
+        # Keys exactly str: the hook takes any text, but only for str is sorting the
+        # items (now or later, see FrozenMap._owning) certain to work.
+        if type(value) is dict and _ONLY_TEXT.issuperset(map(type, value)):
+            if kept.issuperset(map(type, value.values())):
+                return FrozenMap._owning(dict(value))
+            return FrozenMap._owning({key: item(x) for key, x in value.items()})
+        return exact(value, None)
+
+    return fast
+
+
+# The types whose values (None included) the structure hook returns unchanged.
+_KEPT: dict[type[Type], frozenset[type]] = {
+    BoolT: frozenset({bool, type(None)}),
+    TextT: frozenset({str, type(None)}),
+}
+
+
+def _fast_hook(ty: Type, unordered: bool, records: Mapping[type, Hook],
+               fast_records: Mapping[type, FastHook]) -> FastHook:
+    """The fast conversion of a value of type ``ty``."""
+    exact = _structure_hook(ty, unordered, records)
+    match ty:
+        case BoolT():
+            return _bool_hook
+        case IntT():
+            return _fast_int
+        case TextT():
+            return _text_hook
+        case DateT():
+            return _fast_date
+        case QuantityT(dim):
+            return _fast_quantity(dim, exact)
+        case EnumT(enum):
+            return _fast_enum(cast("type[LabeledEnum]", enum), exact)
+        case SetT(enum):
+            return _fast_enum_set(cast("type[LabeledEnum]", enum), exact)
+        case RecordT(cls):
+            return fast_records[cls]
+        case MapT(value_type):
+            item = _fast_hook(value_type, False, records, fast_records)
+            return _fast_map(item, _KEPT.get(type(value_type), frozenset()), exact)
+        case ListT(item_type):
+            item = _fast_hook(item_type, False, records, fast_records)
+            return _fast_items(item, frozenset if unordered else tuple, exact)
+    raise TypeError(f"no fast hook for {ty!r}")  # pragma: no cover - exhaustive
+
+
+def _fast_record(cls: type, fields: Mapping[str, FastHook], exact: Hook) -> FastHook:
+    def fast(value: Any) -> Any:
+        if type(value) is dict:
+            # An unknown key raises KeyError: the detailed path reports it.
+            return cls(**{name: fields[name](x) for name, x in value.items()})
+        return exact(value, cls)
+
+    return fast
+
+
+_FAST_RECORDS: dict[type, FastHook] = {}
+
+
+def _fast_records() -> dict[type, FastHook]:
+    """The fast structuring function of each record type; built on first use."""
+    if not _FAST_RECORDS:
+        records = _conversion()[1]
+        fast_records: dict[type, FastHook] = {}
+        fields: dict[type, dict[str, FastHook]] = {}
+        for cls in RECORD_TYPES.values():
+            fields[cls] = {}
+            fast_records[cls] = _fast_record(cls, fields[cls], records[cls])
+        for cls in RECORD_TYPES.values():
+            for a in attrs.fields(cls):
+                fields[cls][a.name] = _fast_hook(
+                    a.metadata["type"], a.metadata["unordered"], records, fast_records
+                )
+        _FAST_RECORDS.update(fast_records)  # complete, or not at all
+    return _FAST_RECORDS
+
+
+def _structure_fast(data: object, cls: type[T]) -> T:
+    """``data``, a dict, as a record by the fast path alone; raises (anything) in doubt."""
+    if type(data) is not dict:
+        raise TypeError("the fast path takes a dict")
+    return cast("T", (_FAST_RECORDS or _fast_records())[cls](data))
+
+
+# ---------------------------------------------------------------------------
+# Structuring
 
 
 def structure(data: object, cls: type[T], path: str = "record") -> T:
@@ -1031,6 +1337,20 @@ def structure(data: object, cls: type[T], path: str = "record") -> T:
     reported in one :class:`RecordError`, each with its dotted path from ``path``
     (``space.operator.legal_form``, ``space.services[2]``). ``data`` is never changed.
     """
+    if isinstance(data, cls):
+        return data
+    if cls not in _SCHEMAS:
+        raise TypeError(f"{cls!r} is not a record type of policykit.records")
+    if type(data) is dict:
+        try:
+            return _structure_fast(data, cls)
+        except Exception:  # any doubt at all: the detailed path decides
+            pass
+    return _structure_detailed(data, cls, path)
+
+
+def _structure_detailed(data: object, cls: type[T], path: str = "record") -> T:
+    """:func:`structure` by the detailed path alone, which reports every problem."""
     if isinstance(data, cls):
         return data
     if cls not in _SCHEMAS:
@@ -1130,121 +1450,133 @@ _BOOL_TEXT = {"true": True, "True": True, "TRUE": True,
               "false": False, "False": False, "FALSE": False}
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader for records: no aliases, no duplicate keys, YAML 1.2 core scalars.
+@functools.cache
+def _strict_loader() -> type[yaml.SafeLoader]:
+    """The YAML loader for records, built on first use: PyYAML is imported only then."""
+    import yaml  # noqa: PLC0415 - only YAML documents need PyYAML, not `import policykit`
+    from yaml.constructor import ConstructorError  # noqa: PLC0415
+    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode  # noqa: PLC0415
 
-    Only null, true/false (not yes/no/on/off), decimal integers and decimal floats
-    (read as Decimal from their text) are resolved; everything else, ``1:30`` and
-    ``2016-09-01`` included, stays a string. Unknown tags are refused.
-    """
+    class _StrictLoader(yaml.SafeLoader):
+        """A safe loader for records: no aliases, no duplicate keys, YAML 1.2 core scalars.
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class registry
-    yaml_constructors: ClassVar[dict[str | None, Any]] = {}
-    yaml_multi_constructors: ClassVar[dict[str | None, Any]] = {}
+        Only null, true/false (not yes/no/on/off), decimal integers and decimal floats
+        (read as Decimal from their text) are resolved; everything else, ``1:30`` and
+        ``2016-09-01`` included, stays a string. Unknown tags are refused.
+        """
 
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        mark = cast("yaml.error.Mark | None", getattr(event, "start_mark", None))
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in a record", mark
-            )
-        if getattr(event, "anchor", None) is not None:
-            raise yaml.composer.ComposerError(
-                None, None, "anchors (&name) are not allowed in a record", mark
-            )
-        return super().compose_node(parent, index)
+        yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class registry
+        yaml_constructors: ClassVar[dict[str | None, Any]] = {}
+        yaml_multi_constructors: ClassVar[dict[str | None, Any]] = {}
 
+        def compose_node(self, parent: Node | None, index: int) -> Node | None:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            mark = cast("yaml.error.Mark | None", getattr(event, "start_mark", None))
+            if isinstance(event, yaml.AliasEvent):
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed in a record", mark
+                )
+            if getattr(event, "anchor", None) is not None:
+                raise yaml.composer.ComposerError(
+                    None, None, "anchors (&name) are not allowed in a record", mark
+                )
+            return super().compose_node(parent, index)
 
-def _scalar(loader: _StrictLoader, node: Node) -> str:
-    if not isinstance(node, ScalarNode):
-        raise ConstructorError(None, None, f"expected a scalar for {node.tag}", node.start_mark)
-    return loader.construct_scalar(node)
+    def scalar(loader: _StrictLoader, node: Node) -> str:
+        if not isinstance(node, ScalarNode):
+            raise ConstructorError(None, None, f"expected a scalar for {node.tag}",
+                                   node.start_mark)
+        return loader.construct_scalar(node)
 
+    def null(loader: _StrictLoader, node: Node) -> None:
+        scalar(loader, node)
 
-def _yaml_null(loader: _StrictLoader, node: Node) -> None:
-    _scalar(loader, node)
+    def boolean(loader: _StrictLoader, node: Node) -> bool:
+        text = scalar(loader, node)
+        if text not in _BOOL_TEXT:
+            raise ConstructorError(None, None, f"{_show(text)} is not true or false",
+                                   node.start_mark)
+        return _BOOL_TEXT[text]
 
+    def integer(loader: _StrictLoader, node: Node) -> int | Decimal:
+        text = scalar(loader, node)
+        if not _INT_TEXT.match(text):
+            raise ConstructorError(None, None, f"{_show(text)} is not a decimal whole number",
+                                   node.start_mark)
+        return _parse_int(text)
 
-def _yaml_bool(loader: _StrictLoader, node: Node) -> bool:
-    text = _scalar(loader, node)
-    if text not in _BOOL_TEXT:
-        raise ConstructorError(None, None, f"{_show(text)} is not true or false", node.start_mark)
-    return _BOOL_TEXT[text]
+    def number(loader: _StrictLoader, node: Node) -> Decimal:
+        text = scalar(loader, node)
+        if not _FLOAT_TEXT.match(text):
+            raise ConstructorError(None, None, f"{_show(text)} is not a decimal number",
+                                   node.start_mark)
+        return Decimal(text)
 
+    def string(loader: _StrictLoader, node: Node) -> str:
+        return scalar(loader, node)
 
-def _yaml_int(loader: _StrictLoader, node: Node) -> int | Decimal:
-    text = _scalar(loader, node)
-    if not _INT_TEXT.match(text):
-        raise ConstructorError(None, None, f"{_show(text)} is not a decimal whole number",
+    def sequence(loader: _StrictLoader, node: Node) -> list[Any]:
+        if not isinstance(node, SequenceNode):
+            raise ConstructorError(None, None, "expected a sequence", node.start_mark)
+        return loader.construct_sequence(node, deep=True)
+
+    def mapping(loader: _StrictLoader, node: Node) -> dict[str, Any]:
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(None, None, "expected a mapping", node.start_mark)
+        data: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                raise ConstructorError(None, None, f"expected text keys, got {_show(key)}",
+                                       key_node.start_mark)
+            if key in data:
+                raise ConstructorError(None, None, f"the key {_show(key)} is given twice",
+                                       key_node.start_mark)
+            data[key] = loader.construct_object(value_node, deep=True)
+        return data
+
+    def undefined(loader: _StrictLoader, node: Node) -> Any:
+        tag = _printable(_clip(str(node.tag), 80))
+        raise ConstructorError(None, None, f"the tag {tag} is not allowed in a record",
                                node.start_mark)
-    return _parse_int(text)
+
+    _StrictLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"(?:~|null|Null|NULL|)\Z"), ["~", "n", "N", ""]
+    )
+    _StrictLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z"),
+        list("tTfF"),
+    )
+    _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT_TEXT,
+                                        list("-+0123456789"))
+    _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_TEXT,
+                                        list("-+.0123456789"))
+    for tag, constructor in (
+        ("tag:yaml.org,2002:null", null),
+        ("tag:yaml.org,2002:bool", boolean),
+        ("tag:yaml.org,2002:int", integer),
+        ("tag:yaml.org,2002:float", number),
+        ("tag:yaml.org,2002:str", string),
+        ("tag:yaml.org,2002:seq", sequence),
+        ("tag:yaml.org,2002:map", mapping),
+        (None, undefined),
+    ):
+        _StrictLoader.add_constructor(tag, constructor)
+    return _StrictLoader
 
 
-def _yaml_float(loader: _StrictLoader, node: Node) -> Decimal:
-    text = _scalar(loader, node)
-    if not _FLOAT_TEXT.match(text):
-        raise ConstructorError(None, None, f"{_show(text)} is not a decimal number",
-                               node.start_mark)
-    return Decimal(text)
+def _load_yaml(text: str) -> object:
+    import yaml  # noqa: PLC0415 - see _strict_loader
 
-
-def _yaml_str(loader: _StrictLoader, node: Node) -> str:
-    return _scalar(loader, node)
-
-
-def _yaml_seq(loader: _StrictLoader, node: Node) -> list[Any]:
-    if not isinstance(node, SequenceNode):
-        raise ConstructorError(None, None, "expected a sequence", node.start_mark)
-    return loader.construct_sequence(node, deep=True)
-
-
-def _yaml_map(loader: _StrictLoader, node: Node) -> dict[str, Any]:
-    if not isinstance(node, MappingNode):
-        raise ConstructorError(None, None, "expected a mapping", node.start_mark)
-    data: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            raise ConstructorError(None, None, f"expected text keys, got {_show(key)}",
-                                   key_node.start_mark)
-        if key in data:
-            raise ConstructorError(None, None, f"the key {_show(key)} is given twice",
-                                   key_node.start_mark)
-        data[key] = loader.construct_object(value_node, deep=True)
-    return data
-
-
-def _yaml_undefined(loader: _StrictLoader, node: Node) -> Any:
-    tag = _printable(_clip(str(node.tag), 80))
-    raise ConstructorError(None, None, f"the tag {tag} is not allowed in a record",
-                           node.start_mark)
-
-
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"(?:~|null|Null|NULL|)\Z"), ["~", "n", "N", ""]
-)
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z"),
-    list("tTfF"),
-)
-_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT_TEXT, list("-+0123456789"))
-_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_TEXT,
-                                    list("-+.0123456789"))
-for _tag, _constructor in (
-    ("tag:yaml.org,2002:null", _yaml_null),
-    ("tag:yaml.org,2002:bool", _yaml_bool),
-    ("tag:yaml.org,2002:int", _yaml_int),
-    ("tag:yaml.org,2002:float", _yaml_float),
-    ("tag:yaml.org,2002:str", _yaml_str),
-    ("tag:yaml.org,2002:seq", _yaml_seq),
-    ("tag:yaml.org,2002:map", _yaml_map),
-    (None, _yaml_undefined),
-):
-    _StrictLoader.add_constructor(_tag, _constructor)
+    try:
+        return yaml.load(text, Loader=_strict_loader())  # a SafeLoader subclass
+    except yaml.YAMLError as err:
+        raise _LoadError(_yaml_message(err)) from None
 
 
 def _yaml_message(err: yaml.YAMLError) -> str:
+    import yaml  # noqa: PLC0415 - see _strict_loader
+
     if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "malformed YAML"
@@ -1277,13 +1609,11 @@ def load_data(
                 parse_constant=_refuse_constant,
                 object_pairs_hook=_json_object,
             )
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
-    except _LoadError as err:
+        return _load_yaml(text)
+    except _LoadError as err:  # a YAMLError too, with its message
         raise _document_error(str(err)) from None
     except json.JSONDecodeError as err:
         raise _document_error(f"line {err.lineno}, column {err.colno}: {err.msg}") from None
-    except yaml.YAMLError as err:
-        raise _document_error(_yaml_message(err)) from None
     except RecursionError:
         raise _document_error("the document is nested too deeply") from None
     except ValueError as err:  # pragma: no cover - defensive: no other ValueError is known

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -214,8 +215,18 @@ def test_frozen_map() -> None:
     assert m == {"a": False, "b": True}
     assert m != {"a": False}
     assert hash(m) == hash(FrozenMap({"a": False, "b": True}))
+    assert m.get("a", True) is False and m.get("c", 7) == 7
+    assert "a" in m and "c" not in m
     with pytest.raises(AttributeError):
         m._items = ()
+
+
+def test_frozen_map_copies_and_pickles() -> None:
+    m = FrozenMap({"b": True, "a": False})
+    for twin in (copy.copy(m), copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert twin == m and hash(twin) == hash(m) and list(twin) == ["a", "b"]
+    record = MakerSpace(operator=Organization(assessments=m))
+    assert copy.deepcopy(record) == record
 
 
 # ---------------------------------------------------------------------------
