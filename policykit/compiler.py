@@ -77,8 +77,9 @@ Decide = Callable[[Ctx], Truth]
 Explain = Callable[[Ctx], t.Trace]
 ValueFn = Callable[[Ctx], Any]
 Found = dict[tuple[str, int], t.Failure]
-Collect = Callable[[Ctx, str, Found], None]
-"""Adds the failures on the decisive path below a condition to the map (rule, node)."""
+Collect = Callable[[Ctx, str, Found, Truth], None]
+"""Adds the failures on the decisive path below a condition, whose outcome it is
+given, to the map keyed by (rule, node)."""
 
 
 @attrs.frozen
@@ -298,7 +299,6 @@ class _Compiler:
     def compare_collector(self, expr: p.TCompare) -> Collect:
         """A comparison not met, with the values the explanation shows (the same
         operands, the same gap), read without building the explanation node."""
-        decide, _ = self.cond(expr)
         left_expr, op, right_expr = expr.left, expr.op, expr.right
         if isinstance(left_expr, p.TConst) and not isinstance(right_expr, p.TConst):
             left_expr, right_expr, op = right_expr, left_expr, _FLIP[op]
@@ -310,8 +310,8 @@ class _Compiler:
             and op not in ("==", "!=")
         gap_op = {">": ">=", "<": "<="}.get(op, op) if whole else op
 
-        def collect(ctx: Ctx, rule: str, out: Found) -> None:
-            if (rule, key) in out or decide(ctx) is not NOT_MET:
+        def collect(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
+            if outcome is not NOT_MET or (rule, key) in out:
                 return
             a, b = left(ctx), right(ctx)
             a = a.count if isinstance(a, SoFar) else a
@@ -427,13 +427,14 @@ class _Compiler:
     def collector(self, expr: p.TExpr) -> Collect:
         """What :attr:`Result.failures` walks: the conditions not met on the path that
         decided the outcome, chosen as :func:`policykit.trace.decisive_children`
-        chooses them in the explanation tree, without building the tree."""
+        chooses them in the explanation tree, without building the tree. A collector is
+        given its condition's outcome, which its parent has already decided."""
         if isinstance(expr, p.TRuleRef):
             name = expr.name
             rules = self.rules
 
-            def through_rule(ctx: Ctx, rule: str, out: Found) -> None:
-                rules[name].collect(ctx, name, out)
+            def through_rule(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
+                rules[name].collect(ctx, name, out, outcome)
 
             return through_rule
         if isinstance(expr, p.TBoolOp | p.TCombination):
@@ -441,24 +442,36 @@ class _Compiler:
                 tuple(b.expr for b in expr.branches)
             is_or = getattr(expr, "op", None) == "or" or \
                 getattr(expr, "quantifier", None) == "any"
-            return _junction_collector(is_or, [self.cond(e)[0] for e in parts],
+            return _junction_collector(is_or, [self.part_decide(e) for e in parts],
                                        [self.collector(e) for e in parts])
         if isinstance(expr, p.TNot):
-            return self.collector(expr.operand)
+            inner = self.collector(expr.operand)
+
+            def negated(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
+                inner(ctx, rule, out, _NEGATE[outcome])
+
+            return negated
         if isinstance(expr, p.TImplies):
-            return _implies_collector(self.cond(expr.condition)[0],
-                                      self.cond(expr.consequence)[0],
+            return _implies_collector(self.part_decide(expr.condition),
+                                      self.part_decide(expr.consequence),
                                       self.collector(expr.condition),
                                       self.collector(expr.consequence))
         if isinstance(expr, p.TSteps):
-            return _steps_collector([self.cond(s.expr)[0] for s in expr.steps],
+            return _steps_collector([self.part_decide(s.expr) for s in expr.steps],
                                     [self.collector(s.expr) for s in expr.steps])
         if isinstance(expr, p.TUnsettled):
             return _collect_nothing
         if isinstance(expr, p.TCompare):
             return self.compare_collector(expr)
-        decide, explain = self.cond(expr)
-        return _leaf_collector(decide, explain, id(expr), _fact_path(expr))
+        return _leaf_collector(self.cond(expr)[1], id(expr), _fact_path(expr))
+
+    def part_decide(self, expr: p.TExpr) -> Decide:
+        """The decision of a part, for a collector: a rule used in this place only by
+        its generated function directly (it is decided once per decision of its one
+        user, so it needs no memo); anything else through its closure."""
+        if isinstance(expr, p.TRuleRef) and self.references.get(expr.name, 0) == 1:
+            return self.rules[expr.name].decide
+        return self.cond(expr)[0]
 
     def c_TField(self, expr: p.TField) -> tuple[Decide, Explain]:
         return _yes_no_fact(_field_reader(expr.steps), expr.path, expr.label, expr.text)
@@ -801,14 +814,13 @@ class _Compiler:
 # ---------------------------------------------------------------- failures
 
 
-def _collect_nothing(ctx: Ctx, rule: str, out: Found) -> None:
+def _collect_nothing(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
     return None
 
 
-def _leaf_collector(decide: Decide, explain: Explain, key: int, path: str | None
-                    ) -> Collect:
-    def collect(ctx: Ctx, rule: str, out: Found) -> None:
-        if (rule, key) not in out and decide(ctx) is NOT_MET:
+def _leaf_collector(explain: Explain, key: int, path: str | None) -> Collect:
+    def collect(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
+        if outcome is NOT_MET and (rule, key) not in out:
             failure = t.failure_of(explain(ctx), rule, path)
             if failure is not None:
                 out[rule, key] = failure
@@ -828,53 +840,41 @@ def _decisive(is_or: bool, outcome: Truth, value: Truth) -> bool:
 
 def _junction_collector(is_or: bool, decides: list[Decide], collects: list[Collect]
                         ) -> Collect:
-    combine = _or if is_or else _and
     every = NOT_MET if is_or else MET  # the outcome every part decides
     pairs = tuple(zip(decides, collects, strict=True))
 
-    def collect(ctx: Ctx, rule: str, out: Found) -> None:
-        values = [decide(ctx) for decide, _ in pairs]
-        outcome = combine(values)
-        if outcome is every:
-            for _, part in pairs:
-                part(ctx, rule, out)
-        elif outcome in _SETTLED:
-            for (_, part), value in zip(pairs, values, strict=True):
-                if value is outcome:
-                    part(ctx, rule, out)
-        else:
-            for (_, part), value in zip(pairs, values, strict=True):
-                if value not in _SETTLED:
-                    part(ctx, rule, out)
+    def collect(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
+        settled = outcome in _SETTLED
+        for decide, part in pairs:
+            value = decide(ctx)
+            if outcome is every or (value is outcome if settled else value not in _SETTLED):
+                part(ctx, rule, out, value)
 
     return collect
 
 
 def _implies_collector(cond_decide: Decide, then_decide: Decide, cond_collect: Collect,
                        then_collect: Collect) -> Collect:
-    def collect(ctx: Ctx, rule: str, out: Found) -> None:
+    def collect(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
         condition, consequence = cond_decide(ctx), then_decide(ctx)
-        negated = _NEGATE[condition]
-        outcome = _or((negated, consequence))
-        if _decisive(True, outcome, negated):
-            cond_collect(ctx, rule, out)
+        if _decisive(True, outcome, _NEGATE[condition]):
+            cond_collect(ctx, rule, out, condition)
         if _decisive(True, outcome, consequence):
-            then_collect(ctx, rule, out)
+            then_collect(ctx, rule, out, consequence)
 
     return collect
 
 
 def _steps_collector(decides: list[Decide], collects: list[Collect]) -> Collect:
-    def collect(ctx: Ctx, rule: str, out: Found) -> None:
+    def collect(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
         values = [decide(ctx) for decide in decides]
         cut = _first(values, lambda o: o is NOT_MET)
         if cut is None:
             cut = _first(values, lambda o: o is not MET)
         reached = len(values) if cut is None else cut + 1  # steps after it decide nothing
-        outcome = values[cut] if cut is not None else MET
         for part, value in zip(collects[:reached], values[:reached], strict=True):
             if _decisive(False, outcome, value):
-                part(ctx, rule, out)
+                part(ctx, rule, out, value)
 
     return collect
 

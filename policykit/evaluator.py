@@ -96,7 +96,7 @@ class Result:
         if self._truth is not Truth.NOT_MET:
             return ()
         found: dict[tuple[str, int], t.Failure] = {}
-        self._rule.collect(Ctx(self._record, self.as_of), self._rule.name, found)
+        self._rule.collect(Ctx(self._record, self.as_of), self._rule.name, found, self._truth)
         return tuple(found.values())
 
     @cached_property
