@@ -48,6 +48,28 @@ def render(report: dict[str, Any]) -> str:
                       ["records", "µs/record", "µs/record without generating",
                        "vs 10,000 in the same process", "peak RSS (MiB)", "traced peak (KiB)"],
                       rows, "12 12 20 20 16 20"))
+    gov = report.get("governance")
+    if gov:  # absent from the results of runs before it was added
+        vote, cycle = gov["vote"], gov["lifecycle"]
+        rows = []
+        for t in vote["throughput"] + cycle["throughput"]:
+            ratio = t.get("ratio_to_floor")
+            per_event = t.get("median_us_per_event")
+            label = t["label"] if per_event is None else \
+                f"{t['label']} ({per_event:.1f} µs per event)"
+            us = t["median_us"]
+            rows.append([label, t["input"], _n(t["records_per_s"]),
+                         f"{us:.2f}" if us < 10 else f"{us:.1f}", f"{t['spread_pct']:.0f}%",
+                         "1" if t["group"] == "floor" else
+                         "" if ratio is None else f"{ratio:.3f}"])
+        events = cycle["workload"]["events"]
+        out.append(_table(
+            f"Governance: the vote ``{vote['rule']}`` of {vote['policy']} over "
+            f"{vote['records']:,} ballots; the lifecycle ``{cycle['lifecycle']}`` of "
+            f"{cycle['policy']} replayed over {cycle['histories']:,} histories of "
+            f"{events['min']}–{events['max']} events (mean {events['mean']})",
+            ["path", "input", "records/s", "µs/record", "spread", "vs floor"],
+            rows, "44 8 12 10 8 10"))
     rows = [[t["target"], t["measured"], "met" if t["met"] else "**missed**"]
             for t in report["targets"]]
     out.append(_table("Targets of issue 7", ["target", "measured", "result"], rows, "50 38 12"))

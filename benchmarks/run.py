@@ -10,7 +10,12 @@ Measures, in one process (timing loops interleaved, repeated, median and spread)
 - one-time costs: load + check + compile of each bundled policy, ``import policykit``,
   one ``policykit eval`` command end to end; memory per compiled policy and per result;
 - the per-record cost and peak memory of ``evaluate_many`` over 10^4, 10^5 and 10^6
-  records (10^6 without ``--quick`` only), each in a fresh child process.
+  records (10^6 without ``--quick`` only), each in a fresh child process;
+- governance (``benchmarks/governance.py``), as many records as the main workload: a
+  vote (zhuzhou.alliance ``termination`` over Ballot records; policykit (a), (b), (d) on
+  attrs records and dicts against a hand-written floor) and a lifecycle replay
+  (intl.coop_base ``pilot_base``; state and summary, and ``explain("zh")``), under the
+  key ``governance`` of the JSON file.
 
 Every engine's decision (and failures) is checked against policykit's on every timed
 record first; the counts of disagreements are printed and must be 0. Results go to
@@ -43,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import policykit
-from benchmarks import handwritten, pk, workload
+from benchmarks import governance, handwritten, pk, workload
 from benchmarks.peers import Peer, as_of_fields, flatten, load_peers
 from policykit.api import bundled_path
 
@@ -473,6 +478,21 @@ def scale(plan: list[tuple[int, int, bool]], log: Callable[[str], None]
     return rows
 
 
+# ---------------------------------------------------------------- governance
+
+
+def measure_governance(n: int, repeats: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """The governance section: ``n`` ballots and ``n`` lifecycle histories, checked, then
+    their paths timed round-robin like the others (see ``benchmarks/governance.py``)."""
+    section = governance.prepare(n, log)
+    cases = [Case(**path._asdict()) for path in section.paths]
+    log(f"timing {len(cases)} governance paths, {repeats} runs each")
+    run_cases(cases, repeats, log)
+    by_key = {c.key: c for c in cases}
+    return section.report({c.key: dict(c.summary(), **({"ratio_to_floor": _ratio(
+        by_key[c.floor].median, c.median)} if c.floor else {})) for c in cases})
+
+
 # ---------------------------------------------------------------- profile
 
 
@@ -675,6 +695,9 @@ def print_report(report: dict[str, Any], cases: list[Case], peers: list[Peer]) -
         print(f"  {row['tottime_pct']:>5.1f}% own {row['cumtime_pct']:>5.1f}% cum  "
               f"{row['calls']:>8,}  {row['function']}")
     print()
+    if report.get("governance"):
+        governance.print_report(report["governance"])
+        print()
     print("targets:")
     for t in report["targets"]:
         print(f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['measured']}")
@@ -724,6 +747,7 @@ def main(argv: list[str] | None = None) -> int:
     log("profiling the decision path")
     prof = {"attrs decision": profile(by_key["pk.attrs.a"].fn, rows),
             "dicts decision": profile(by_key["pk.dicts.a"].fn, data)}
+    gov = measure_governance(n, repeats, log)
     log("one-time costs")
     one_time = one_time_costs(3 if args.quick else 7, log)
     mem = memory(rows, log)
@@ -753,6 +777,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory": mem,
         "scale": scale_rows,
         "profile": prof,
+        "governance": gov,
     }
     report["vs_peers"] = [
         {"peer": p.name, "version": p.version,
@@ -767,7 +792,7 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
     shown = args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json
     print(f"\nwritten {shown} in {report['wall_seconds']} s")
-    return 1 if any(agreement.values()) else 0
+    return 1 if any(agreement.values()) or governance.disagreements(gov) else 0
 
 
 if __name__ == "__main__":
