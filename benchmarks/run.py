@@ -40,7 +40,7 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
@@ -372,20 +372,47 @@ def _status_kb(key: str) -> int:
 REFERENCE_COUNT = 10_000
 
 
-def _drain(n: int) -> float:
-    """Seconds to generate ``n`` records and throw them away."""
+class _TimedRecords:
+    """The generated records, timing their own generation as they are drawn, so that
+    the time generating them is subtracted from the same pass (not from a separate
+    run, whose machine load may differ)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.generating = 0.0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        records = workload.iter_dicts(self.n)
+        clock = time.perf_counter
+        while True:
+            start = clock()
+            record = next(records, None)
+            self.generating += clock() - start
+            if record is None:
+                return
+            yield record
+
+
+def _timed_pass(policy: policykit.Policy, n: int, outcomes: Counter[str] | None = None
+                ) -> tuple[float, float]:
+    """(seconds in all, seconds generating) of evaluate_many over ``n`` records."""
+    records = _TimedRecords(n)
     start = time.perf_counter()
-    for _record in workload.iter_dicts(n):
-        pass
-    return time.perf_counter() - start
+    for result in policy.evaluate_many(records, as_of=AS_OF):
+        if outcomes is not None:
+            outcomes[result.outcome] += 1
+    return time.perf_counter() - start, records.generating
 
 
 def _net_per_record(policy: policykit.Policy, n: int) -> float:
     """Microseconds per record of evaluate_many over ``n`` records, less generating them."""
-    start = time.perf_counter()
-    for _result in policy.evaluate_many(workload.iter_dicts(n), as_of=AS_OF):
-        pass
-    return (time.perf_counter() - start - _drain(n)) / n * 1e6
+    total, generating = _timed_pass(policy, n)
+    return (total - generating) / n * 1e6
+
+
+def _reference(policy: policykit.Policy) -> float:
+    """The net cost per record of 10^4 records: the median of three passes."""
+    return statistics.median(_net_per_record(policy, REFERENCE_COUNT) for _ in range(3))
 
 
 def scale_child(n: int, runs: int, traced: bool) -> dict[str, Any]:
@@ -398,7 +425,7 @@ def scale_child(n: int, runs: int, traced: bool) -> dict[str, Any]:
     policy = policykit.bundled(workload.POLICY_ID)
     for _ in policy.evaluate_many(workload.iter_dicts(1000, seed=1), as_of=AS_OF):
         pass
-    before = _net_per_record(policy, REFERENCE_COUNT) if n > REFERENCE_COUNT else 0.0
+    before = _reference(policy) if n > REFERENCE_COUNT else 0.0
     gc.collect()
     rss_before = _status_kb("VmRSS")
     try:  # start the peak (VmHWM) afresh, so that it is the loop's own
@@ -409,21 +436,18 @@ def scale_child(n: int, runs: int, traced: bool) -> dict[str, Any]:
     outcomes: Counter[str] = Counter()
     totals: list[float] = []
     peak_kb = 0
+    generating: list[float] = []
     for _ in range(runs):
         outcomes.clear()
-        start = time.perf_counter()
-        for result in policy.evaluate_many(workload.iter_dicts(n), as_of=AS_OF):
-            outcomes[result.outcome] += 1
-        totals.append(time.perf_counter() - start)
+        total, generate = _timed_pass(policy, n, outcomes)
+        totals.append(total)
+        generating.append(generate)
         peak_kb = peak_kb or _status_kb("VmHWM") or \
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rss_after = _status_kb("VmRSS")
-    generating: list[float] = []
-    for _ in range(runs):
-        generating.append(_drain(n))
     total, generate = statistics.median(totals), statistics.median(generating)
     if n > REFERENCE_COUNT:  # 10^4 records just after, in this process: same machine load
-        after = _net_per_record(policy, REFERENCE_COUNT)
+        after = _reference(policy)
     out: dict[str, Any] = {
         "n": n, "runs": runs, "seconds": round(total, 3), "generate_seconds": round(generate, 3),
         "per_record_us": round(total / n * 1e6, 3),

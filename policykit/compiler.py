@@ -82,8 +82,12 @@ Collect = Callable[[Ctx, str, Found, Truth], None]
 given, to the map keyed by (rule, node)."""
 
 
-@attrs.frozen
+@attrs.define(eq=False)
 class CompiledRule:
+    """A rule ready to run. ``decide`` starts as a stub that generates the rule's
+    decision function (:mod:`policykit.codegen`) on its first call and puts it in its
+    own place, so a policy pays for generating only the rules it is asked about."""
+
     name: str
     kind: str
     label: Label
@@ -277,12 +281,15 @@ class _Compiler:
         _, explain_body = self.cond(rule.body)
         name, kind, label = rule.name, rule.kind, rule.label
         citations, notes = rule.citations, rule.notes
-        # The decision as one generated function; a rule used in one place only is
-        # written into that place (policykit.codegen).
-        decide = lower_rule(rule, bodies=self.bodies,
-                            inline=lambda ref: self.references.get(ref, 0) == 1,
-                            closure=lambda expr: self.cond(expr)[0],
-                            compare=_compare_truth, policy_id=self.policy_id)
+        generated: list[Decide] = []
+
+        def decide(ctx: Ctx) -> Truth:
+            # First call: the decision as one generated function (a rule used in one
+            # place only is written into that place), which then replaces this stub.
+            if not generated:
+                generated.append(self.lower(rule))
+                compiled.decide = generated[0]
+            return generated[0](ctx)
 
         def explain(ctx: Ctx) -> t.Trace:
             body = explain_body(ctx)
@@ -293,8 +300,19 @@ class _Compiler:
                            citations=citations, notes=notes,
                            combine=body.kind if junction else None)
 
-        return CompiledRule(name, kind, label, citations, notes, decide, explain,
-                            self.collector(rule.body))
+        compiled = CompiledRule(name, kind, label, citations, notes, decide, explain,
+                                self.collector(rule.body))
+        return compiled
+
+    def lower(self, rule: p.CheckedRule) -> Decide:
+        """The generated decision of ``rule``; its closures if Python cannot compile it."""
+        try:
+            return lower_rule(rule, bodies=self.bodies,
+                              inline=lambda ref: self.references.get(ref, 0) == 1,
+                              closure=lambda expr: self.cond(expr)[0],
+                              compare=_compare_truth, policy_id=self.policy_id)
+        except RecursionError:  # pragma: no cover - nesting is capped by MAX_NESTING
+            return self.cond(rule.body)[0]
 
     def compare_collector(self, expr: p.TCompare) -> Collect:
         """A comparison not met, with the values the explanation shows (the same

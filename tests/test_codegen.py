@@ -334,3 +334,16 @@ def test_failures_of_a_hunan_application_by_hand() -> None:
     # Nothing fails when the outcome is not negative.
     assert policykit.bundled("hunan.recognition").evaluate(
         _hunan_base(), as_of=AS_OF).failures == ()
+
+
+def test_a_rules_function_is_generated_when_it_is_first_asked() -> None:
+    # Loading generates nothing (a policy pays only for the rules it is asked about);
+    # the first decision replaces the rule's stub with its generated function.
+    policy = _policy("criterion big cites \"一\" = space.area >= 500 m2\n"
+                     "criterion many cites \"二\" = space.teams >= 10\n")
+    rules = policy._compiled.rules
+    assert not rules["big"].decide.__code__.co_filename.startswith("<policykit")
+    assert policy.evaluate({"area": 500}, as_of=AS_OF, rule="big").outcome == "met"
+    assert rules["big"].decide.__code__.co_filename == "<policykit t.x:big>"
+    assert not rules["many"].decide.__code__.co_filename.startswith("<policykit")
+    assert policy.evaluate({"area": 499}, as_of=AS_OF, rule="big").outcome == "not_met"
