@@ -311,7 +311,7 @@ class _Compiler:
                               inline=lambda ref: self.references.get(ref, 0) == 1,
                               closure=lambda expr: self.cond(expr)[0],
                               compare=_compare_truth, policy_id=self.policy_id)
-        except RecursionError:  # pragma: no cover - nesting is capped by MAX_NESTING
+        except (RecursionError, MemoryError):  # pragma: no cover - nesting is capped
             return self.cond(rule.body)[0]
 
     def compare_collector(self, expr: p.TCompare) -> Collect:
@@ -464,8 +464,12 @@ class _Compiler:
                                        [self.collector(e) for e in parts])
         if isinstance(expr, p.TNot):
             inner = self.collector(expr.operand)
+            key, text, path = id(expr), expr.text, _fact_path(expr.operand)
 
             def negated(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
+                # Not met because the condition under `not` held: that is the failure.
+                if outcome is NOT_MET and (rule, key) not in out:
+                    out[rule, key] = t.Failure(rule, text, path, "not", True, False)
                 inner(ctx, rule, out, _NEGATE[outcome])
 
             return negated
@@ -710,7 +714,7 @@ class _Compiler:
                 return UNKNOWN
             if every:
                 return MET if items <= have else NOT_MET
-            return MET if items & have else NOT_MET
+            return NOT_MET if items.isdisjoint(have) else MET
 
         subject = _label_of(expr.collection)
 

@@ -40,6 +40,7 @@ CODES: dict[str, tuple[Category, str]] = {
     "PK111": (Category.LIMIT, "expressions are nested too deeply"),
     "PK112": (Category.LIMIT, "the policy has too many parts"),
     "PK113": (Category.LIMIT, "a string is too long"),
+    "PK114": (Category.LIMIT, "conditions nested too deeply through rule references"),
     "PK201": (Category.NAME, "unknown field"),
     "PK202": (Category.NAME, "unknown rule"),
     "PK203": (Category.NAME, "unknown record type"),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 
 from policykit.calendar import Duration
@@ -98,10 +98,20 @@ def number_from_data(value: object) -> Decimal:
     raise NumberError(f"expected a number, got {type(value).__name__}")
 
 
+# Products of a magnitude (at most MAX_DIGITS digits) and a unit's factor, exact whatever
+# the thread's decimal context: the default context keeps 28 digits and would round.
+_EXACT = Context(prec=2 * MAX_DIGITS + 20, traps=[Inexact, InvalidOperation])
+
+
+def scaled(magnitude: Decimal, factor: Decimal) -> Decimal:
+    """``magnitude * factor``, exactly (a unit's factor to the canonical unit)."""
+    return _EXACT.multiply(magnitude, factor)
+
+
 def canonical(magnitude: Decimal, unit: Unit) -> Value:
     """``magnitude`` ``unit`` in its dimension's canonical unit, exactly."""
     if unit.dim is Dim.DURATION:
-        count = magnitude * unit.factor
+        count = scaled(magnitude, unit.factor)
         if count != count.to_integral_value():
             raise NumberError(
                 f"a duration is a whole number of {'days' if unit.in_days else 'months'}, "
@@ -110,7 +120,7 @@ def canonical(magnitude: Decimal, unit: Unit) -> Value:
         return Duration(days=int(count)) if unit.in_days else Duration(months=int(count))
     if unit.dim is Dim.RATIO:
         return Fraction(magnitude) * Fraction(unit.factor)
-    return magnitude * unit.factor
+    return scaled(magnitude, unit.factor)
 
 
 def parse_quantity(text: str, dim: Dim | None = None) -> tuple[Value, Unit | None]:

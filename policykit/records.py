@@ -43,6 +43,7 @@ from policykit.quantities import (
     format_decimal,
     number_from_data,
     parse_quantity,
+    scaled,
 )
 from policykit.stdlib.units import HALF_YEAR, UNITS, Dim, Unit, unit_named
 from policykit.types import (
@@ -1174,9 +1175,9 @@ def _fast_quantity(dim: Dim, exact: Hook) -> FastHook:
                     parsed_texts[value] = parsed
             magnitude, unit = parsed
             if plain:
-                return magnitude * unit.factor
+                return scaled(magnitude, unit.factor)
             if duration:  # canonical(), the Duration shared
-                count = magnitude * unit.factor
+                count = scaled(magnitude, unit.factor)
                 if count == count.to_integral_value():
                     return _duration(int(count), unit.in_days)
         elif type(value) is int and 0 <= value < _INT_LIMIT:

@@ -194,8 +194,9 @@ class Failure:
     ``actual`` was held against ``required``: a comparison (``>=``, ``<``, …), ``in``
     or ``not in``, ``includes all`` or ``includes any``, ``has`` or ``lacks`` (a text in
     a list), ``since >=`` and the like (``actual`` the start, ``required`` the period's
-    last day), ``judged`` (``actual`` the reviewer's answer) or ``is true`` (a yes/no
-    fact). ``gap`` is how far apart they are, in the values' own kind (an area, a count,
+    last day), ``judged`` (``actual`` the reviewer's answer), ``is true`` (a yes/no
+    fact) or ``not`` (the condition under ``not`` held: ``actual`` True, ``required``
+    False). ``gap`` is how far apart they are, in the values' own kind (an area, a count,
     a :class:`~policykit.calendar.Duration` of days for dates, the items lacking for
     ``includes all``), or None where a distance means nothing.
     """
@@ -229,6 +230,8 @@ def failure_of(node: Trace, rule: str, path: str | None) -> Failure | None:
                        detail.period_end, None if short is None else Duration(days=short))
     if isinstance(detail, JudgementAsked):
         return Failure(rule, node.condition, path, "judged", detail.given, True)
+    if node.kind == "not":
+        return Failure(rule, node.condition, path, "not", True, False)
     if node.kind in ("fact", "constant"):
         return Failure(rule, node.condition, path, "is true", False, True)
     return None

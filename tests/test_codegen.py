@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import policykit
 from policykit import program as p
 from policykit.calendar import Duration
-from policykit.records import FrozenMap, schema_fields
+from policykit.records import FrozenMap, MakerSpace, Service, schema_fields
 from policykit.stdlib.units import Dim
 from policykit.trace import RULE_KINDS, Trace, Truth, decisive_children, failure_of
 from policykit.types import (
@@ -347,3 +347,27 @@ def test_a_rules_function_is_generated_when_it_is_first_asked() -> None:
     assert rules["big"].decide.__code__.co_filename == "<policykit t.x:big>"
     assert not rules["many"].decide.__code__.co_filename.startswith("<policykit")
     assert policy.evaluate({"area": 499}, as_of=AS_OF, rule="big").outcome == "not_met"
+
+
+def test_a_condition_under_not_that_held_is_the_failure() -> None:
+    # `not space.in_national_hitech_zone` for a space in the zone: not met, because the
+    # condition under `not` held.
+    policy = _policy('criterion outside cites "一" = not space.in_national_hitech_zone\n'
+                     'criterion smaller cites "二" = not (space.area >= 500 m2)\n')
+    inside = policy.evaluate({"in_national_hitech_zone": True}, as_of=AS_OF, rule="outside")
+    assert inside.outcome == "not_met"
+    assert [(f.rule, f.path, f.op, f.actual, f.required) for f in inside.failures] == [
+        ("outside", "space.in_national_hitech_zone", "not", True, False)]
+    big = policy.evaluate({"area": 600}, as_of=AS_OF, rule="smaller")
+    assert [(f.path, f.op) for f in big.failures] == [("space.area", "not")]
+    assert policy.evaluate({"area": 400}, as_of=AS_OF, rule="smaller").failures == ()
+
+
+def test_includes_any_reads_any_collection_the_same_way_on_both_paths() -> None:
+    # A record built by hand with a list where the schema has a set: `includes any of`
+    # holds when one listed item is there, in the decision and in the explanation alike.
+    policy = _policy('criterion some cites "一" = space.services includes any of {finance, ip}\n')
+    result = policy.evaluate(MakerSpace(services=[Service.ip]),  # type: ignore[arg-type]
+                             as_of=AS_OF)
+    assert result.outcome == "met"
+    assert result.trace.outcome is result.truth

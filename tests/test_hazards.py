@@ -359,3 +359,42 @@ def test_the_deepest_allowed_policy_explains_without_recursion_error() -> None:
     assert result.outcome == "not_met"
     assert result.explain(lang="en")
     assert result.to_dict()["outcome"] == "not_met"
+
+
+# ------------------------------------------------ long chains of rules
+
+_CHAIN_HEADER = 'policy t.x title "t" source "s" issued 2016-06-01 by "x"\nsubject space: MakerSpace\n'
+
+
+def _chain(rules: int) -> str:
+    lines = ['criterion r0 cites "一" = space.area >= 500 m2']
+    lines += [f'criterion r{i} cites "一" = all of (r{i - 1}, space.teams >= 10)'
+              for i in range(1, rules)]
+    return _CHAIN_HEADER + "\n".join(lines) + f"\ndecision overall = r{rules - 1}\n"
+
+
+def test_a_chain_of_rules_too_deep_to_explain_is_refused_with_its_rule() -> None:
+    # r0 (`space.area >= 500 m2`) is two levels, the comparison and its operands; each
+    # link `all of (previous, …)` adds three (the combination, its branch, the
+    # reference): r149 is 2 + 3 x 149 = 449 levels, r150 is 452, over the 450 allowed.
+    with pytest.raises(policykit.PolicyLimitError) as caught:
+        policykit.loads(_chain(200))
+    (diag,) = caught.value.diagnostics
+    assert diag.code == "PK114"
+    assert "counting through the rules it refers to" in diag.message
+    assert diag.line == 3 + 150  # r150 is on line 153 (the header takes two)
+
+
+def test_a_long_chain_within_the_limit_is_decided_and_explained() -> None:
+    # 140 links (about 420 levels): every part of the answer is available.
+    policy = policykit.loads(_chain(140))
+    for record, outcome in (({"area": 500, "teams": 10}, "eligible"),
+                            ({"area": 499, "teams": 10}, "ineligible"),
+                            ({"area": 500}, "undetermined")):
+        result = policy.evaluate(record, as_of=date(2016, 9, 1))
+        assert result.outcome == outcome
+        assert result.trace.outcome is result.truth
+        assert result.explain("en") and result.to_dict()["outcome"] == outcome
+    failed = policy.evaluate({"area": 499, "teams": 10}, as_of=date(2016, 9, 1))
+    assert [(f.rule, f.path) for f in failed.failures] == [("r0", "space.area")]
+    assert policy.evaluate({"area": 500}, as_of=date(2016, 9, 1)).missing == ("space.teams",)

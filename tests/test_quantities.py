@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import policykit
 from policykit.calendar import Duration
 from policykit.quantities import (
     MAX_DIGITS,
@@ -21,6 +23,7 @@ from policykit.quantities import (
     parse_number,
     parse_quantity,
 )
+from policykit.records import MakerSpace, structure
 from policykit.stdlib.units import HALF_YEAR, UNITS, Dim, unit_named
 
 # "2 <unit>" in the canonical unit of its dimension, worked out by hand:
@@ -306,3 +309,17 @@ def test_money_printed_in_english_reads_back(value: Decimal) -> None:
     number, _, unit = text.partition(" ")
     assert unit == "CNY"
     assert parse_quantity(number.replace(",", "") + " 元")[0] == value
+
+
+def test_a_unit_factor_is_applied_exactly_beyond_the_default_decimal_precision() -> None:
+    # 1234567890123456789012345678.1 万元 = 12345678901234567890123456781000 元 (33
+    # digits, over the default context's 28): 1000 元 more than the bound, so `>` holds.
+    policy = policykit.loads(
+        'policy t.x title "t" source "s" issued 2016-06-01 by "x"\n'
+        'subject space: MakerSpace\n'
+        'criterion fund cites "一" = space.seed_fund > 1234567890123456789012345678 万元\n')
+    result = policy.evaluate({"seed_fund": "1234567890123456789012345678.1 万元"},
+                             as_of=date(2016, 9, 1))
+    assert result.outcome == "met"
+    assert structure({"seed_fund": "1234567890123456789012345678.1 万元"}, MakerSpace
+                     ).seed_fund == Decimal("12345678901234567890123456781000")

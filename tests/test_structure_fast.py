@@ -505,13 +505,14 @@ def test_numbers_as_quantities() -> None:
         assert kind == "error"
 
 
-def test_remembered_texts_follow_the_decimal_context() -> None:
+def test_quantities_are_exact_whatever_the_decimal_context() -> None:
+    # 123.456万元 = 123.456 x 10,000 = 1,234,560 元, also under a 4-digit context.
     data = {"area": "123456.789 m2", "seed_fund": "123.456万元"}
     first = structure(data, MakerSpace)
     with decimal.localcontext() as ctx:
         ctx.prec = 4
         assert same(structure(data, MakerSpace), _structure_detailed(data, MakerSpace))
-        assert structure(data, MakerSpace).seed_fund == Decimal("1.235E+6")
+        assert structure(data, MakerSpace).seed_fund == Decimal("1234560")
     assert same(structure(data, MakerSpace), first)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from policykit import nodes as n
 from policykit import program as p
 from policykit.checker.expressions import ExprChecker, RuleScope
@@ -47,6 +49,8 @@ def check(policy: n.Policy, filename: str = "<string>") -> p.Program:
     lifecycles = _lifecycles(policy, info, notes, diags)
     main = _main(header, rules_by_name, diags)
     ordered = _order(checked, rules_by_name, diags)
+    if not diags:
+        _depth_through_rules(ordered, rules_by_name, diags)
     if diags:
         raise policy_error(diags.diagnostics)
     assert main is not None
@@ -242,6 +246,38 @@ def _main(header: n.Header, rules: dict[str, n.Rule], diags: Collector) -> str |
     diags.error("PK208", f"the policy `{header.id}` defines no rule", header.span,
                 "add a criterion and a decision")
     return None
+
+
+MAX_DEPTH_THROUGH_RULES = 450
+"""How deep conditions may nest counting through rule references (a rule that refers to
+a rule that refers to …): the explanation follows every level, and Python's own stack
+is the bound. A chain of 150 rules of ``all of (previous, …)`` reaches it."""
+
+
+def _depth_through_rules(ordered: tuple[p.CheckedRule, ...], rules: dict[str, n.Rule],
+                         diags: Collector) -> None:
+    depths: dict[str, int] = {}
+
+    def depth(node: Any) -> int:
+        if isinstance(node, p.TRuleRef):
+            return 1 + depths.get(node.name, 0)
+        if isinstance(node, tuple):
+            return max((depth(item) for item in node), default=0)
+        if attrs.has(type(node)):
+            return 1 + max((depth(getattr(node, f.name)) for f in attrs.fields(type(node))
+                            if f.name not in ("span", "type", "label", "question")),
+                           default=0)
+        return 0
+
+    for rule in ordered:  # dependency order: a rule's references are measured first
+        depths[rule.name] = depth(rule.body)
+        if depths[rule.name] > MAX_DEPTH_THROUGH_RULES:
+            diags.error("PK114", f"`{rule.name}` nests conditions {depths[rule.name]} deep "
+                        f"counting through the rules it refers to (at most "
+                        f"{MAX_DEPTH_THROUGH_RULES})", rules[rule.name].name_span,
+                        "combine a long chain of rules into one `all of (...)` or "
+                        "`any of (...)`")
+            return
 
 
 def _order(checked: dict[str, p.CheckedRule], rules: dict[str, n.Rule],
