@@ -363,7 +363,8 @@ def test_the_deepest_allowed_policy_explains_without_recursion_error() -> None:
 
 # ------------------------------------------------ long chains of rules
 
-_CHAIN_HEADER = 'policy t.x title "t" source "s" issued 2016-06-01 by "x"\nsubject space: MakerSpace\n'
+_CHAIN_HEADER = ('policy t.x title "t" source "s" issued 2016-06-01 by "x"\n'
+                 'subject space: MakerSpace\n')
 
 
 def _chain(rules: int) -> str:
