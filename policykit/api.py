@@ -208,7 +208,7 @@ class Policy:
 def _rule_info(rule: p.CheckedRule) -> RuleInfo:
     reads: dict[str, None] = {}
     judgements: dict[str, Label] = {}
-    for node in _walk(rule.body):
+    for node in p.walk(rule.body):
         if isinstance(node, p.TField):
             reads[node.path] = None
         elif isinstance(node, p.TJudged):
@@ -218,25 +218,6 @@ def _rule_info(rule: p.CheckedRule) -> RuleInfo:
                     tuple(reads), tuple(judgements), tuple(judgements.values()),
                     tuple(n.name for n in rule.notes), outcomes, rule.subject_name,
                     rule.subject_type)
-
-
-def _walk(expr: p.TExpr) -> Iterator[Any]:
-    """Every node of a typed expression, in source order."""
-    stack: list[Any] = [expr]
-    while stack:
-        node = stack.pop()
-        yield node
-        children: list[Any] = []
-        for field in attrs.fields(type(node)):
-            if isinstance(node, p.TCountInYear) and field.name == "owner":
-                continue  # read only to name whose meetings are counted
-            value = getattr(node, field.name)
-            if isinstance(value, tuple):
-                children.extend(v.expr if isinstance(v, p.TBranch) else v
-                                for v in value if attrs.has(type(v)))
-            elif attrs.has(type(value)) and not isinstance(value, p.CheckedCitation):
-                children.append(value)
-        stack.extend(reversed(children))
 
 
 def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT_LIMITS) -> Policy:

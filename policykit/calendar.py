@@ -28,6 +28,7 @@ __all__ = [
     "holiday_deadline",
     "last_day_of_month",
     "period_end",
+    "period_last_day",
 ]
 
 
@@ -82,21 +83,35 @@ def last_day_of_month(year: int, month: int) -> int:
     return _cal.monthrange(year, month)[1]
 
 
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def period_last_day(start: date, months: int, days: int) -> date:
+    """The day ``months`` months (or ``days`` days) after ``start``: the same day of the
+    month, or that month's last day when it has none (第二百零二条).
+
+    Raises ``OverflowError`` when the result is outside the years 1..9999. Called on
+    every ``time since`` of a decision, so it builds nothing but the date.
+    """
+    if days:
+        return start + timedelta(days=days)
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("date out of range")
+    month = month0 + 1
+    last = _DAYS_IN_MONTH[month]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        last = 29
+    return date(year, month, start.day if start.day <= last else last)
+
+
 def add_period(start: date, duration: Duration) -> PeriodEnd:
     """``start`` plus ``duration``, rounding down to the month's last day (第二百零二条).
 
     Raises ``OverflowError`` when the result is outside the years 1..9999.
     """
-    if duration.days:
-        return PeriodEnd(start + timedelta(days=duration.days), clamped=False)
-    total = start.year * 12 + (start.month - 1) + duration.months
-    year, month0 = divmod(total, 12)
-    if not 1 <= year <= 9999:
-        raise OverflowError("date out of range")
-    month = month0 + 1
-    last = last_day_of_month(year, month)
-    day = min(start.day, last)
-    return PeriodEnd(date(year, month, day), clamped=day != start.day)
+    last = period_last_day(start, duration.months, duration.days)
+    return PeriodEnd(last, clamped=not duration.days and last.day != start.day)
 
 
 def period_end(event_on: date, duration: Duration) -> PeriodEnd:

@@ -27,19 +27,19 @@ import keyword
 import operator
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
 from policykit import program as p
-from policykit.calendar import Duration
+from policykit.calendar import Duration, period_last_day
 from policykit.stdlib.units import Dim
 from policykit.trace import Truth
 from policykit.types import EnumT, IntT, QuantityT
 
-__all__ = ["FastDecide", "lower_rule"]
+__all__ = ["FLIP", "OPERATORS", "FastDecide", "lower_rule"]
 
 MET, NOT_MET, UNKNOWN, AWAITING = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN, Truth.AWAITING
 
@@ -54,11 +54,11 @@ _AST_OPS: dict[str, ast.cmpop] = {
     ">=": ast.GtE(), ">": ast.Gt(), "<=": ast.LtE(), "<": ast.Lt(),
     "==": ast.Eq(), "!=": ast.NotEq(),
 }
-_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+OPERATORS: dict[str, Callable[[Any, Any], bool]] = {  # also the closures' (compiler.py)
     ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
     "==": operator.eq, "!=": operator.ne,
 }
-_FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
 
 
 class _Unsupported(Exception):
@@ -375,14 +375,14 @@ class _Lowering:
         if not isinstance(duration, Duration):
             raise _Unsupported("duration")
         call = ast.Call(_name("since"), [
-            _name(self.constant(_OPERATORS[expr.op])), _name(begun),
+            _name(self.constant(OPERATORS[expr.op])), _name(begun),
             ast.Constant(duration.months), ast.Constant(duration.days), _name("as_of")], [])
         return _Leaf(reads, [begun], call, boolean=False)
 
     def l_TCompare(self, expr: p.TCompare) -> _Leaf:
         left, op, right = expr.left, expr.op, expr.right
         if isinstance(left, p.TConst) and not isinstance(right, p.TConst):
-            left, right, op = right, left, _FLIP[op]
+            left, right, op = right, left, FLIP[op]
         reads: list[ast.stmt] = []
         if isinstance(right, p.TOf):
             if not (_exact(left) and _exact(right.base)):
@@ -391,7 +391,7 @@ class _Lowering:
             base, base_vars = self.operand(right.base, reads)
             ratio = Fraction(right.ratio.value)
             call = ast.Call(_name("share"), [
-                _name(self.constant(_OPERATORS[op])), a, ast.Constant(ratio.numerator),
+                _name(self.constant(OPERATORS[op])), a, ast.Constant(ratio.numerator),
                 ast.Constant(ratio.denominator), base], [])
             return _Leaf(reads, a_vars + base_vars, call, boolean=True)
         a, a_vars = self.operand(left, reads)
@@ -477,27 +477,13 @@ def _share(holds: Callable[[int, int], bool], actual: Any, numerator: int,
     return holds(a_num * b_den * denominator, numerator * b_num * a_den)
 
 
-_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
 def _since(holds: Callable[[date, date], bool], begun: date, months: int, days: int,
            as_of: date) -> Truth:
-    """``time since begun op duration`` on ``as_of``. The period ends on the same day
-    of the month ``months`` later, or that month's last day when it has none
-    (民法典 第二百零二条), as :func:`~policykit.calendar.add_period` counts it; a period
+    """``time since begun op duration`` on ``as_of``: the period ends on the day
+    :func:`~policykit.calendar.period_last_day` gives (民法典 第二百零二条); a period
     ending outside the years 1–9999 leaves it unknown."""
-    if days:
-        try:
-            end = begun + timedelta(days=days)
-        except OverflowError:
-            return UNKNOWN
-    else:
-        year, month0 = divmod(begun.year * 12 + begun.month - 1 + months, 12)
-        if not 1 <= year <= 9999:
-            return UNKNOWN
-        month = month0 + 1
-        last = _DAYS_IN_MONTH[month]
-        if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
-            last = 29
-        end = date(year, month, begun.day if begun.day <= last else last)
+    try:
+        end = period_last_day(begun, months, days)
+    except OverflowError:
+        return UNKNOWN
     return MET if holds(as_of, end) else NOT_MET

@@ -14,7 +14,6 @@ attribute names the schema declared, resolved at check time.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -27,7 +26,7 @@ import attrs
 from policykit import program as p
 from policykit import trace as t
 from policykit.calendar import Duration, add_period, day_range
-from policykit.codegen import lower_rule
+from policykit.codegen import FLIP, OPERATORS, lower_rule
 from policykit.nodes import Label
 from policykit.stdlib.units import Dim
 from policykit.trace import Truth
@@ -143,7 +142,6 @@ def _or(values: list[Truth] | tuple[Truth, ...]) -> Truth:
 
 _NEGATE = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN, AWAITING: AWAITING}
 
-_FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
 
 
 class Incomparable(Exception):
@@ -197,12 +195,6 @@ def _compare_months_with_days(op: str, left: Duration, right: Duration) -> bool:
     return answers.pop()
 
 
-_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-    "==": operator.eq, "!=": operator.ne,
-}
-
-
 def _direct_operator(op: str, left: p.TExpr, right: p.TExpr
                      ) -> Callable[[Any, Any], bool] | None:
     """Python's own operator when both sides' values are exact and of one kind: whole
@@ -213,10 +205,10 @@ def _direct_operator(op: str, left: p.TExpr, right: p.TExpr
         return None
     (kind,) = kinds
     if isinstance(kind, EnumT) and op in ("==", "!="):
-        return _OPERATORS[op]  # members of one enumeration: equal only to themselves
+        return OPERATORS[op]  # members of one enumeration: equal only to themselves
     if isinstance(kind, IntT) or (isinstance(kind, QuantityT) \
             and kind.dim in (Dim.AREA, Dim.MONEY)):
-        return _OPERATORS[op]
+        return OPERATORS[op]
     return None
 
 
@@ -249,16 +241,10 @@ def _fields(expr: p.TExpr) -> list[p.TField | p.TIndex]:
 def _references(rules: tuple[p.CheckedRule, ...]) -> dict[str, int]:
     """How many places refer to each rule (a rule referred to twice counts twice)."""
     counts = dict.fromkeys((r.name for r in rules), 0)
-    stack: list[Any] = [r.body for r in rules]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, p.TRuleRef):
-            counts[node.name] = counts.get(node.name, 0) + 1
-        elif isinstance(node, tuple):
-            stack.extend(node)
-        elif attrs.has(type(node)):
-            stack.extend(getattr(node, f.name) for f in attrs.fields(type(node))
-                         if f.name != "span")
+    for rule in rules:
+        for node in p.walk(rule.body):
+            if isinstance(node, p.TRuleRef):
+                counts[node.name] = counts.get(node.name, 0) + 1
     return counts
 
 
@@ -319,7 +305,7 @@ class _Compiler:
         operands, the same gap), read without building the explanation node."""
         left_expr, op, right_expr = expr.left, expr.op, expr.right
         if isinstance(left_expr, p.TConst) and not isinstance(right_expr, p.TConst):
-            left_expr, right_expr, op = right_expr, left_expr, _FLIP[op]
+            left_expr, right_expr, op = right_expr, left_expr, FLIP[op]
         left, right = self.value(left_expr), self.value(right_expr)
         key, path, text = id(expr), _fact_path(expr), expr.text
         # A share of a count is met by a whole count: the gap is to the least (or most)
@@ -614,7 +600,7 @@ class _Compiler:
     def c_TCompare(self, expr: p.TCompare) -> tuple[Decide, Explain]:
         left_expr, op, right_expr = expr.left, expr.op, expr.right
         if isinstance(left_expr, p.TConst) and not isinstance(right_expr, p.TConst):
-            left_expr, right_expr, op = right_expr, left_expr, _FLIP[op]
+            left_expr, right_expr, op = right_expr, left_expr, FLIP[op]
         left, right = self.value(left_expr), self.value(right_expr)
         subject_of = self.label(left_expr)
         base_of = self.label(right_expr.base if isinstance(right_expr, p.TOf) else right_expr)
@@ -1000,7 +986,7 @@ def _compare_so_far(op: str, a: Any, b: Any) -> Truth:
     if isinstance(a, SoFar) and isinstance(b, SoFar):
         return UNKNOWN
     if isinstance(b, SoFar):
-        return _compare_so_far(_FLIP[op], b, a)
+        return _compare_so_far(FLIP[op], b, a)
     now = _compare(op, a.count, b)
     if op in (">=", ">"):  # reached already: more meetings cannot undo it
         return MET if now else UNKNOWN

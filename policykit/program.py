@@ -7,6 +7,7 @@ unit. The compiler reads only this module's classes, never the AST or the schema
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -422,3 +423,22 @@ class Program:
             if rule.name == name:
                 return rule
         return None
+
+
+def walk(expr: TExpr) -> Iterator[Any]:
+    """Every node of a typed expression, in source order."""
+    stack: list[Any] = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        children: list[Any] = []
+        for field in attrs.fields(type(node)):
+            if isinstance(node, TCountInYear) and field.name == "owner":
+                continue  # read only to name whose meetings are counted
+            value = getattr(node, field.name)
+            if isinstance(value, tuple):
+                children.extend(v.expr if isinstance(v, TBranch) else v
+                                for v in value if attrs.has(type(v)))
+            elif attrs.has(type(value)) and not isinstance(value, CheckedCitation):
+                children.append(value)
+        stack.extend(reversed(children))
