@@ -47,18 +47,16 @@ AS_OF = date(2016, 9, 1)
 def _texts_of(policy: policykit.Policy) -> list[str]:
     """Every text constant and judgement key of a policy, so generated texts can match."""
     found: set[str] = set(policy.rule_names())
-    stack: list[Any] = [r.body for r in policy._program.rules]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            found.add(node)
-        elif isinstance(node, tuple | frozenset):
-            stack.extend(node)
-        elif isinstance(node, p.TConst | p.TJudged | p.TIndex | p.TCount):
-            stack.extend(attrs.astuple(node, recurse=False))
-        elif attrs.has(type(node)):
-            stack.extend(getattr(node, f.name) for f in attrs.fields(type(node))
-                         if f.name not in ("span", "text", "label", "question"))
+    for rule in policy._program.rules:
+        for node in p.walk(rule.body):
+            if isinstance(node, p.TConst):
+                values = node.value if isinstance(node.value, frozenset | tuple) \
+                    else (node.value,)
+                found.update(v for v in values if isinstance(v, str))
+            elif isinstance(node, p.TJudged | p.TIndex):
+                found.add(node.key)
+            elif isinstance(node, p.TCount):
+                found.update(node.items)
     return sorted(found)
 
 
