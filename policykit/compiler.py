@@ -438,7 +438,13 @@ class _Compiler:
             rules = self.rules
 
             def through_rule(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
-                rules[name].collect(ctx, name, out, outcome)
+                # A rule referred to in several places is walked once: its failures are
+                # keyed by its own name, so a second walk would find the same ones (and
+                # a chain of shared rules would be walked once per path through it).
+                key = ("collected", name)
+                if key not in ctx.memo:
+                    ctx.memo[key] = True
+                    rules[name].collect(ctx, name, out, outcome)
 
             return through_rule
         if isinstance(expr, p.TBoolOp | p.TCombination):

@@ -280,9 +280,15 @@ def _decisive_or(outcome: Truth, pairs: list[tuple[Trace, Truth]]) -> Iterator[T
 
 
 def walk_decisive(root: Trace) -> Iterator[Trace]:
-    """Every node on a decisive path from ``root`` (``root`` included), depth first."""
+    """Every node on a decisive path from ``root`` (``root`` included), depth first, each
+    once: a rule referred to in several places is one node, whose subtree is walked where
+    it is first reached (the walk is linear in the tree's nodes, not in its paths)."""
     stack = [root]
+    seen: set[int] = set()
     while stack:
         node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         yield node
         stack.extend(reversed(list(decisive_children(node))))

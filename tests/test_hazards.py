@@ -399,3 +399,56 @@ def test_a_long_chain_within_the_limit_is_decided_and_explained() -> None:
     failed = policy.evaluate({"area": 499, "teams": 10}, as_of=date(2016, 9, 1))
     assert [(f.rule, f.path) for f in failed.failures] == [("r0", "space.area")]
     assert policy.evaluate({"area": 500}, as_of=date(2016, 9, 1)).missing == ("space.teams",)
+
+
+# ------------------------------------------------ rules shared by several rules (issue 12)
+
+
+def _diamond(levels: int) -> str:
+    """r0 = r1 and r1, r1 = r2 and r2, …: each rule refers to the next twice, so the
+    tree of paths has 2**levels leaves while the policy has levels + 1 rules."""
+    lines = [f'criterion r{levels} "面积" en "Area" cites "一" = space.area >= 500 m2']
+    lines += [f'criterion r{i} "规则{i}" en "Rule {i}" cites "一" = r{i + 1} and r{i + 1}'
+              for i in range(levels - 1, -1, -1)]
+    return _CHAIN_HEADER + "\n".join(lines) + "\n"
+
+
+def _tree_nodes(node: dict[str, object]) -> int:
+    children = node.get("children", [])
+    assert isinstance(children, list)
+    return 1 + sum(_tree_nodes(c) for c in children)
+
+
+@pytest.mark.parametrize("levels", [40, 200])
+def test_a_rule_shared_by_two_parts_is_explained_once(levels: int) -> None:
+    # Before: 21 levels took 33 s for to_dict() and 40 never returned. Each rule is now
+    # one node, given whole where it first appears and by reference after: r0, then for
+    # each of r1..r{levels} its whole node and one reference, then the comparison under
+    # the last: 1 + 2 x levels + 1 nodes (82 for 40 levels).
+    policy = policykit.loads(_diamond(levels), "diamond.policy")
+    result = policy.evaluate({"area": "480 m2"}, as_of=AS_OF)
+    assert result.outcome == "not_met"
+    assert [(f.rule, f.actual, f.gap) for f in result.failures] == [
+        (f"r{levels}", 480, 20)]  # 500 - 480 = 20 m2, found once however many paths
+    data = result.to_dict()
+    assert _tree_nodes(data["tree"]) == 2 * levels + 2
+    first = data["tree"]["children"]
+    assert first[0]["name"] == "r1" and "children" in first[0]
+    assert first[1] == {"kind": "criterion", "outcome": "not_met", "condition": "r2 and r2",
+                        "name": "r1", "label": {"zh": "规则1", "en": "Rule 1"},
+                        "ref": "r1"}
+    text = result.explain("zh")
+    assert text.count("（见上文）") == levels  # one back-reference per shared rule
+    assert text.count("差 20 平方米") == 1
+    assert result.explain("en").count("(see above)") == levels
+    unknown = policy.evaluate({}, as_of=AS_OF)
+    assert unknown.outcome == "unknown"
+    assert unknown.missing == ("space.area",)
+
+
+def test_a_diamond_deeper_than_the_explanations_go_is_refused() -> None:
+    # Each link `r{i + 1} and r{i + 1}` adds two levels (the `and` and the reference):
+    # 400 links are about 800 levels through the rules, over the 450 allowed (PK114).
+    with pytest.raises(policykit.PolicyLimitError) as caught:
+        policykit.loads(_diamond(400))
+    assert {d.code for d in caught.value.diagnostics} == {"PK114"}

@@ -14,6 +14,7 @@ from policykit.nodes import Label
 from policykit.program import CheckedCitation, CheckedNote, PolicyInfo
 from policykit.quantities import format_decimal
 from policykit.trace import (
+    RULE_KINDS,
     Amount,
     Comparison,
     Elapsed,
@@ -46,7 +47,7 @@ def render_data(info: PolicyInfo, root: Trace, as_of: date, *, outcome: str,
         "pending": list(pending),
         "unresolved": [note_data(n) for n in unresolved],
         "failures": [failure_data(f) for f in failures],
-        "tree": _node(root),
+        "tree": _node(root, set()),
     }
 
 
@@ -89,12 +90,24 @@ def _citation(c: CheckedCitation) -> dict[str, Any]:
     return {"instrument": c.instrument, "article": c.article, "quote": c.quote}
 
 
-def _node(node: Trace) -> dict[str, Any]:
+def _node(node: Trace, shown: set[int]) -> dict[str, Any]:
+    """One node and its subtree. A rule referred to in several places is one node of the
+    tree: it is given whole where it first appears (depth first, in order) and, where it
+    appears again, as ``{"kind", "outcome", "name", "label", "ref"}`` with ``ref`` the
+    rule's name (unique in a policy), so the data grows with the policy, not with the
+    paths through it (``shown`` holds the rules already given)."""
     data: dict[str, Any] = {
         "kind": node.kind,
         "outcome": outcome_word(node.kind, node.outcome),
         "condition": node.condition,
     }
+    if node.kind in RULE_KINDS:
+        if id(node) in shown:
+            data["name"] = node.name
+            data["label"] = _label(node.label)
+            data["ref"] = node.name
+            return data
+        shown.add(id(node))
     if node.combine is not None:
         data["combine"] = node.combine
     if not node.reached:
@@ -132,7 +145,7 @@ def _node(node: Trace) -> dict[str, Any]:
         data["judgement"] = {"key": detail.key, "question": _label(detail.question),
                              "given": detail.given}
     if node.children:
-        data["children"] = [_node(c) for c in node.children]
+        data["children"] = [_node(c, shown) for c in node.children]
     return data
 
 

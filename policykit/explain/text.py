@@ -18,6 +18,7 @@ from policykit.explain.words import (
 )
 from policykit.program import CheckedCitation, CheckedNote, PolicyInfo
 from policykit.trace import (
+    RULE_KINDS,
     Comparison,
     Elapsed,
     JudgementAsked,
@@ -59,7 +60,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     lines.append(f"结论：{word}（{rule_label}{_cites(root.citations, lang, info)}）" if zh else
                  f"Outcome: {word} ({rule_label}{_cites(root.citations, lang, info)})")
     lines.append("")
-    _render_children(root, lines, 0, lang, info, decisive, root.kind)
+    _render_children(root, lines, 0, lang, info, decisive, root.kind, {id(root)})
     _owed(lines, root, lang, missing, pending, unresolved, info.source.zh)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -69,10 +70,24 @@ def _word(node: Trace) -> str:
 
 
 def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
-            decisive: set[int], within: str, step: int | None = None) -> None:
+            decisive: set[int], within: str, shown: set[int], step: int | None = None
+            ) -> None:
     """One node and what is under it; ``within`` is the kind of the nearest rule above
-    (a vote words its shares of a count in votes), ``step`` a step's place in order."""
+    (a vote words its shares of a count in votes), ``step`` a step's place in order.
+
+    A rule referred to in several places is one node of the tree (the evaluation builds
+    it once): it is explained where it first appears and named, with its outcome, where
+    it appears again, so the text grows with the policy, not with the paths through it
+    (``shown`` holds the rules already explained)."""
     indent = "  " * depth
+    if node.kind in RULE_KINDS and id(node) in shown:
+        label = label_text(node.label, lang) or (node.name or "")
+        word = outcome_text(_word(node), lang)
+        lines.append(f"{indent}{MARKS[node.outcome]} {label}：{word}（见上文）" if lang == "zh"
+                     else f"{indent}{MARKS[node.outcome]} {label}: {word} (see above)")
+        return
+    if node.kind in RULE_KINDS:
+        shown.add(id(node))
     if node.is_rule:
         mark = MARKS[node.outcome]
         label = label_text(node.label, lang) or (node.name or "")
@@ -85,16 +100,17 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
             head += f"（第{step}步）" if lang == "zh" else f" (step {step})"
         lines.append(f"{head}：{word}{cites}" if lang == "zh" else f"{head}: {word}{cites}")
         inner = node.kind if node.kind not in ("branch", "step") else within
-        _render_children(node, lines, depth + 1, lang, info, decisive, inner)
+        _render_children(node, lines, depth + 1, lang, info, decisive, inner, shown)
         return
     detail = _detail(node, lang, within)
     if detail:
         lines.append(f"{indent}{MARKS[node.outcome]} {detail}")
-    _render_children(node, lines, depth + 1 if detail else depth, lang, info, decisive, within)
+    _render_children(node, lines, depth + 1 if detail else depth, lang, info, decisive, within,
+                     shown)
 
 
 def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
-                     decisive: set[int], within: str) -> None:
+                     decisive: set[int], within: str, shown: set[int]) -> None:
     either = node.kind == "any" or node.combine == "any"
     indent = "  " * depth
     for index, child in enumerate(node.children):
@@ -108,7 +124,7 @@ def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info:
             lines.append(f"{indent}· {label}（第{index + 1}步）：未进行" if lang == "zh"
                          else f"{indent}· {label} (step {index + 1}): not reached")
         else:
-            _render(child, lines, depth, lang, info, decisive, within,
+            _render(child, lines, depth, lang, info, decisive, within, shown,
                     index + 1 if child.kind == "step" else None)
 
 
