@@ -29,7 +29,7 @@ from policykit.calendar import Duration, add_period, day_range
 from policykit.codegen import FLIP, OPERATORS, lower_rule
 from policykit.nodes import Label
 from policykit.stdlib.units import Dim
-from policykit.trace import Truth
+from policykit.trace import Truth, sort_members
 from policykit.types import EnumT, IntT, QuantityT, Type
 
 __all__ = ["MISSING", "CompiledPolicy", "CompiledRule", "Ctx", "compile_program"]
@@ -684,8 +684,12 @@ class _Compiler:
             a, b = element(ctx), collection(ctx)
             outcome = decide(ctx)
             if listed:
-                detail = t.Membership(subject, "lacks" if negated else "has",
-                                      None if b is MISSING else tuple(b), frozenset({a}))
+                # The field's texts in a stable order (a set of texts would otherwise
+                # print in the order of the process's string hashes).
+                held = None if b is MISSING else tuple(
+                    sort_members(b) if isinstance(b, frozenset | set) else b)
+                detail = t.Membership(subject, "lacks" if negated else "has", held,
+                                      frozenset({a}))
             else:
                 detail = t.Membership(subject, "not in" if negated else "in",
                                       None if a is MISSING else a,

@@ -8,9 +8,9 @@ all three kinds (eligibility, governance, lifecycle) share these node types.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import Any
 
 import attrs
@@ -35,6 +35,7 @@ __all__ = [
     "Truth",
     "decisive_children",
     "outcome_word",
+    "sort_members",
 ]
 
 
@@ -277,6 +278,17 @@ def _decisive_or(outcome: Truth, pairs: list[tuple[Trace, Truth]]) -> Iterator[T
         if outcome is Truth.NOT_MET or value is outcome or (
                 not outcome.settled and not value.settled):
             yield child
+
+
+def sort_members(values: Iterable[Any]) -> list[Any]:
+    """Enum members in their declaration order, anything else by its text, so that no
+    output depends on the order of a set (which follows the process's hash seed)."""
+    items = list(values)
+    if items and all(isinstance(v, Enum) for v in items):
+        enum_type: type[Enum] = type(items[0])
+        order: dict[Any, int] = {m: i for i, m in enumerate(enum_type)}
+        return sorted(items, key=lambda m: order.get(m, 0))
+    return sorted(items, key=str)
 
 
 def walk_decisive(root: Trace) -> Iterator[Trace]:

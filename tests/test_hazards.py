@@ -452,3 +452,37 @@ def test_a_diamond_deeper_than_the_explanations_go_is_refused() -> None:
     with pytest.raises(policykit.PolicyLimitError) as caught:
         policykit.loads(_diamond(400))
     assert {d.code for d in caught.value.diagnostics} == {"PK114"}
+
+
+# ------------------------------------------------ the same bytes under every hash seed
+
+_SEED_SCRIPT = r"""
+import hashlib, json, sys
+from datetime import date
+import policykit
+policy = policykit.bundled("zhuzhou.alliance")
+texts = ["support", "charter", "members", "dues", "statute", "quorum", "会费", "章程"]
+out = []
+for rule in policy.rule_names():
+    name, _ = policy.rule_subject(rule)
+    if "declarations" not in " ".join(next(r.reads for r in policy.rules() if r.name == rule)):
+        continue
+    result = policy.evaluate({"declarations": texts}, as_of=date(2020, 1, 1), rule=rule)
+    out.append(json.dumps(result.to_dict(), ensure_ascii=False))
+    out.append(repr(result.failures))
+    out.append(result.explain("zh") + result.explain("en"))
+assert out, "no rule reads the declarations"
+print(hashlib.sha256("\n".join(out).encode()).hexdigest())
+"""
+
+
+def test_a_set_of_texts_prints_the_same_under_every_hash_seed() -> None:
+    # `declarations` is an unordered list of texts: it was printed in the order of the
+    # process's string hashes, so to_dict(), failures and explain() changed from run to run.
+    digests = set()
+    for seed in ("0", "1", "2", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-c", _SEED_SCRIPT], env=env, check=True,
+                             capture_output=True, text=True)
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1

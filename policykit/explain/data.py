@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from policykit.calendar import Duration
-from policykit.explain.words import format_amount, format_ratio, format_value, sort_members
+from policykit.explain.words import format_amount, format_ratio, format_value
 from policykit.nodes import Label
 from policykit.program import CheckedCitation, CheckedNote, PolicyInfo
 from policykit.quantities import format_decimal
@@ -23,6 +23,7 @@ from policykit.trace import (
     Membership,
     Trace,
     outcome_word,
+    sort_members,
 )
 
 __all__ = ["failure_data", "render_data"]

@@ -14,7 +14,7 @@ from policykit.nodes import Label
 from policykit.program import CheckedCitation
 from policykit.quantities import format_decimal, format_quantity
 from policykit.stdlib.units import Dim
-from policykit.trace import Amount, Truth
+from policykit.trace import Amount, Truth, sort_members
 
 __all__ = [
     "RULE_WORDS",
@@ -92,16 +92,6 @@ def format_set(values: Iterable[Any], lang: str) -> str:
     if not items:
         return "（无）" if lang == "zh" else "(none)"
     return ("、" if lang == "zh" else ", ").join(format_value(v, lang) for v in items)
-
-
-def sort_members(values: Iterable[Any]) -> list[Any]:
-    """Enum members in their declaration order, so output never depends on hashing."""
-    items = list(values)
-    if items and all(isinstance(v, Enum) for v in items):
-        enum_type: type[Enum] = type(items[0])
-        order: dict[Any, int] = {m: i for i, m in enumerate(enum_type)}
-        return sorted(items, key=lambda m: order.get(m, 0))
-    return sorted(items, key=str)
 
 
 def format_amount(amount: Amount | None, lang: str) -> str:
