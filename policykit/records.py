@@ -869,9 +869,11 @@ def _enum_hook(enum: type[LabeledEnum]) -> Hook:
     return hook
 
 
-def _items_hook(item: Hook, what: str, *, ordered: bool, result: type) -> Hook:
-    """A list (or set) of items, each checked by ``item``; a bare string is refused."""
+def _items_hook(item: Hook, what: str, one: str, *, ordered: bool, result: type) -> Hook:
+    """A list (or set) of items, each checked by ``item``; a bare string is refused, and
+    so is a null item (``one`` names an item in the message)."""
     accepted: tuple[type, ...] = (list, tuple) if ordered else (list, tuple, set, frozenset)
+    null_item = f"expected {one}, got null: leave an unknown item out of the list"
 
     def hook(value: Any, _t: Any = None) -> Any:
         if value is None:
@@ -883,10 +885,13 @@ def _items_hook(item: Hook, what: str, *, ordered: bool, result: type) -> Hook:
         indexed = isinstance(value, list | tuple)
         given = cast("Iterable[Any]", value)
         for i, x in enumerate(given if indexed else sorted(given, key=_show)):
+            suffix = f"[{i}]" if indexed else ""
+            if x is None:
+                problems.append((suffix, null_item))
+                continue
             try:
                 items.append(item(x, None))
             except _Invalid as exc:
-                suffix = f"[{i}]" if indexed else ""
                 problems.extend((suffix + s, m) for s, m in exc.problems)
         if problems:
             raise _Invalid(problems)
@@ -939,6 +944,7 @@ def _structure_hook(ty: Type, unordered: bool, records: Mapping[type, Hook]) -> 
             return _items_hook(
                 _enum_hook(cast("type[LabeledEnum]", enum)),
                 f"{enum.__name__} values",
+                ("an " if enum.__name__[0] in "AEIOU" else "a ") + enum.__name__,
                 ordered=False,
                 result=frozenset,
             )
@@ -954,6 +960,7 @@ def _structure_hook(ty: Type, unordered: bool, records: Mapping[type, Hook]) -> 
             return _items_hook(
                 _structure_hook(item_type, False, records),
                 _what(item_type, plural=True),
+                _what(item_type),
                 ordered=not unordered,
                 result=frozenset if unordered else tuple,
             )
@@ -1230,7 +1237,8 @@ def _fast_enum_set(enum: type[LabeledEnum], exact: Hook) -> FastHook:
 
 def _fast_items(item: FastHook, result: type, exact: Hook) -> FastHook:
     def fast(value: Any) -> Any:
-        if type(value) is list:
+        # A null item is refused (the item hooks take null, as a field's value).
+        if type(value) is list and None not in value:
             return result(map(item, value))
         return exact(value, None)
 
