@@ -480,10 +480,11 @@ def _share(holds: Callable[[int, int], bool], actual: Any, numerator: int,
 def _since(holds: Callable[[date, date], bool], begun: date, months: int, days: int,
            as_of: date) -> Truth:
     """``time since begun op duration`` on ``as_of``: the period ends on the day
-    :func:`~policykit.calendar.period_last_day` gives (民法典 第二百零二条); a period
-    ending outside the years 1–9999 leaves it unknown."""
+    :func:`~policykit.calendar.period_last_day` gives (民法典 第二百零二条). A period
+    ending after 9999-12-31, the last day a date can hold, ends after every ``as_of``:
+    it is held as any day before its end is (the first day against the last)."""
     try:
         end = period_last_day(begun, months, days)
     except OverflowError:
-        return UNKNOWN
+        return MET if holds(date.min, date.max) else NOT_MET
     return MET if holds(as_of, end) else NOT_MET

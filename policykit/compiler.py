@@ -48,6 +48,18 @@ MISSING: Any = _Missing()
 """What a value closure returns when a field on its path is absent."""
 
 
+class _Beyond:
+    """A period that ends after 9999-12-31, the last day a date can hold."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "BEYOND"
+
+
+BEYOND = _Beyond()
+
+
 class SoFar:
     """A count in a year that is not over on the evaluation's date: at least ``count``,
     and more may come before the year ends."""
@@ -737,12 +749,14 @@ class _Compiler:
             try:
                 return add_period(begun, duration)
             except OverflowError:
-                return MISSING
+                return BEYOND
 
         def decide(ctx: Ctx) -> Truth:
             end = end_of(ctx)
             if end is MISSING:
                 return UNKNOWN
+            if end is BEYOND:  # ends after every date: as_of is before its end
+                return MET if _compare(op, date.min, date.max) else NOT_MET
             return MET if _compare(op, ctx.as_of, end.last_day) else NOT_MET
 
         subject = _label_of(expr.start)
@@ -755,13 +769,17 @@ class _Compiler:
             outcome = decide(ctx)
             begun = start(ctx)
             short = over = None
+            beyond = end is BEYOND
+            if beyond:
+                end = MISSING
             if outcome is NOT_MET and end is not MISSING and op in (">=", ">"):
                 short = (end.last_day - ctx.as_of).days + (1 if op == ">" else 0)
             if outcome is NOT_MET and end is not MISSING and op in ("<=", "<"):
                 over = (ctx.as_of - end.last_day).days + (1 if op == "<" else 0)
             detail = t.Elapsed(subject, op, None if begun is MISSING else begun, amount,
                                None if end is MISSING else end.last_day, ctx.as_of,
-                               False if end is MISSING else end.clamped, short, over)
+                               False if end is MISSING else end.clamped, short, over,
+                               beyond=beyond)
             return t.Trace("since", outcome, expr.text, detail=detail,
                            missing=_missing(ctx, [expr.start]))
 

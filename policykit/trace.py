@@ -99,6 +99,7 @@ class Elapsed:
     clamped: bool
     days_short: int | None
     days_over: int | None = None  # `<=`/`<` not met: days past the period's last day
+    beyond: bool = False  # the period ends after 9999-12-31 (period_end is then None)
 
 
 @attrs.frozen

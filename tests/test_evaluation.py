@@ -349,3 +349,47 @@ def test_a_missed_date_says_how_many_days_late_or_early() -> None:
     assert line("deadline", "2016-04-15", "zh").endswith("要求 2016-04-14 或之前，晚 1 天")
     assert line("deadline", "2016-04-20", "en").endswith("on or before 2016-04-14; 6 days late")
     assert line("after", "2016-04-14", "en").endswith("after 2016-04-14; 1 day early")
+
+
+# ------------------------------------------------ a period that ends past the calendar
+
+_SINCE = '''policy t.period title "t" source "s" issued 2016-06-01 by "x"
+subject space: MakerSpace
+
+criterion half_year "运营半年以上" cites "一" = time since space.established_on >= 半年
+criterion within_ten_years "成立十年以内" cites "一" = time since space.established_on <= 10 years
+'''
+
+
+@pytest.mark.parametrize(("established", "rule", "outcome"), [
+    # 9999-07-01 + 6 months = 10000-01-01 (第二百零二条), after the last day a date can
+    # hold: on 2016-09-01 the half year has not run, so `>=` is not met and `<=` is met.
+    ("9999-07-01", "half_year", "not_met"),
+    ("9999-12-31", "half_year", "not_met"),
+    ("9999-12-31", "within_ten_years", "met"),
+])
+def test_a_period_ending_after_9999_is_decided_not_reported_missing(
+        established: str, rule: str, outcome: str) -> None:
+    # Before: the period's end overflowed and the criterion was unknown with nothing
+    # missing, the explanation saying the date was "not given".
+    policy = policykit.loads(_SINCE)
+    result = policy.evaluate({"established_on": established}, as_of=date(2016, 9, 1),
+                             rule=rule)
+    assert result.outcome == outcome
+    assert result.missing == ()
+    zh, en = result.explain("zh"), result.explain("en")
+    assert "未提供" not in zh and "not given" not in en
+    assert "9999-12-31 之后" in zh and "after 9999-12-31" in en
+    elapsed = result.to_dict()["tree"]["children"][0]["elapsed"]
+    assert elapsed["period_end"] is None and elapsed["ends_after_calendar"] is True
+
+
+def test_the_last_period_the_calendar_holds_is_counted_to_the_day() -> None:
+    # 9999-06-30 + 6 months = 9999-12-30: representable, so counted as any other.
+    # From 2016-09-01 to 9999-12-30 is date(9999, 12, 30) - date(2016, 9, 1) days.
+    policy = policykit.loads(_SINCE)
+    result = policy.evaluate({"established_on": "9999-06-30"}, as_of=date(2016, 9, 1),
+                             rule="half_year")
+    (failure,) = result.failures
+    assert failure.required == date(9999, 12, 30)
+    assert failure.gap.days == (date(9999, 12, 30) - date(2016, 9, 1)).days

@@ -142,6 +142,8 @@ def _node(node: Trace, shown: set[int]) -> dict[str, Any]:
             "month_end_rule": detail.clamped, "days_short": detail.days_short,
             "days_over": detail.days_over,
         }
+        if detail.beyond:  # the period ends after 9999-12-31: period_end is null
+            data["elapsed"]["ends_after_calendar"] = True
     elif isinstance(detail, JudgementAsked):
         data["judgement"] = {"key": detail.key, "question": _label(detail.question),
                              "given": detail.given}

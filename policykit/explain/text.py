@@ -315,6 +315,12 @@ def _elapsed(e: Elapsed, lang: str) -> str:
     zh = lang == "zh"
     subject = label_text(e.subject, lang)
     duration = format_amount(e.duration, lang)
+    if e.start is not None and e.beyond:
+        return (f"{subject} {e.start.isoformat()}，满 {duration} 之日在 9999-12-31 之后，"
+                f"超出可计算的日期范围；评估日 {e.as_of.isoformat()} 尚在期间之内" if zh else
+                f"{subject} {e.start.isoformat()}; {duration} would be complete only after "
+                f"9999-12-31, beyond the last date that can be counted; as of "
+                f"{e.as_of.isoformat()} the period has not ended")
     if e.start is None or e.period_end is None:
         return (f"{subject}：未提供，要求满 {duration}" if zh else
                 f"{subject}: not given; {duration} required")
