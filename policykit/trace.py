@@ -36,6 +36,8 @@ __all__ = [
     "decisive_children",
     "outcome_word",
     "sort_members",
+    "walk_decisive",
+    "walk_nodes",
 ]
 
 
@@ -290,6 +292,20 @@ def sort_members(values: Iterable[Any]) -> list[Any]:
         order: dict[Any, int] = {m: i for i, m in enumerate(enum_type)}
         return sorted(items, key=lambda m: order.get(m, 0))
     return sorted(items, key=str)
+
+
+def walk_nodes(root: Trace) -> Iterator[Trace]:
+    """Every node of the tree under ``root`` (``root`` included), each once however many
+    rules share it, depth first."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(reversed(node.children))
 
 
 def walk_decisive(root: Trace) -> Iterator[Trace]:

@@ -444,6 +444,8 @@ def test_a_rule_shared_by_two_parts_is_explained_once(levels: int) -> None:
     unknown = policy.evaluate({}, as_of=AS_OF)
     assert unknown.outcome == "unknown"
     assert unknown.missing == ("space.area",)
+    assert unknown.explain("en").count("(see above)") == levels
+    assert _tree_nodes(unknown.to_dict()["tree"]) == 2 * levels + 2
 
 
 def test_a_diamond_deeper_than_the_explanations_go_is_refused() -> None:

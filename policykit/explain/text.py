@@ -26,6 +26,7 @@ from policykit.trace import (
     Trace,
     Truth,
     outcome_word,
+    walk_nodes,
 )
 
 __all__ = ["render_text"]
@@ -387,21 +388,15 @@ def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
 
 def _missing_labels(root: Trace, lang: str) -> dict[str, str]:
     labels: dict[str, str] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    for node in walk_nodes(root):
         for m in node.missing:
             labels.setdefault(m.path, m.label.text(lang))
-        stack.extend(node.children)
     return labels
 
 
 def _pending_questions(root: Trace, lang: str) -> dict[str, str]:
     questions: dict[str, str] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    for node in walk_nodes(root):
         for pj in node.pending:
             questions.setdefault(pj.key, pj.question.text(lang))
-        stack.extend(node.children)
     return questions
