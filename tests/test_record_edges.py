@@ -18,9 +18,11 @@ import policykit
 from policykit.errors import RecordError
 from policykit.records import (
     RECORD_TYPES,
+    MakerSpace,
     Meetings,
     _structure_detailed,
     _structure_fast,
+    load_data,
     structure,
 )
 from policykit.types import (
@@ -191,3 +193,69 @@ def test_a_null_meeting_date_is_a_record_error_not_a_crash() -> None:
 def test_a_whole_container_may_still_be_null() -> None:
     # null for the field itself is an unknown fact, as before
     assert structure({"held_on": None}, Meetings) == Meetings()
+
+
+# ---------------------------------------------------------------------------
+# Item 2: text that is not valid Unicode (a lone surrogate)
+
+LONE = ["\ud800", "a\udfff", "名\udc80字", "\ud83d\ude00"]  # the last: a pair, still two lone
+TEXTS = [fp for fp in FIELD_PATHS if isinstance(fp.type, TextT)]
+TEXT_LISTS = [fp for fp in LISTS if isinstance(fp.type, ListT) and isinstance(fp.type.item,
+                                                                               TextT)]
+TEXT_MAPS = [fp for fp in MAPS if isinstance(fp.type, MapT) and isinstance(fp.type.value, TextT)]
+
+
+def test_the_walk_finds_the_texts() -> None:
+    assert {"MakerSpace.name", "MakerSpace.operator.registered_province"} <= set(map(str, TEXTS))
+    assert {"Proposal.proposers", "Organization.declarations"} <= set(map(str, TEXT_LISTS))
+    assert {"FilingApplication.form"} <= set(map(str, TEXT_MAPS))
+
+
+def not_unicode(err: RecordError, path: str) -> None:
+    assert [p.path for p in err.problems] == [path]
+    assert "not valid Unicode" in err.problems[0].message
+    assert "\\u" in err.problems[0].message  # the surrogate shown escaped
+
+
+@pytest.mark.parametrize("fp", TEXTS, ids=str)
+@pytest.mark.parametrize("text", LONE)
+def test_a_text_value_with_a_lone_surrogate_is_refused(fp: FieldPath, text: str) -> None:
+    not_unicode(refused(fp.data(text), fp.cls), f"r.{fp.dotted}")
+
+
+@pytest.mark.parametrize("fp", TEXT_LISTS, ids=str)
+def test_a_text_item_with_a_lone_surrogate_is_refused(fp: FieldPath) -> None:
+    not_unicode(refused(fp.data(["文字", "\ud800"]), fp.cls), f"r.{fp.dotted}[1]")
+
+
+@pytest.mark.parametrize("fp", MAPS, ids=str)
+def test_a_map_key_with_a_lone_surrogate_is_refused(fp: FieldPath) -> None:
+    data = fp.data({"a": good_item(fp.type), "b\udfff": good_item(fp.type)})
+    not_unicode(refused(data, fp.cls), f"r.{fp.dotted}[b\\udfff]")
+
+
+@pytest.mark.parametrize("fp", TEXT_MAPS, ids=str)
+def test_a_map_text_value_with_a_lone_surrogate_is_refused(fp: FieldPath) -> None:
+    not_unicode(refused(fp.data({"a": "x\ud800"}), fp.cls), f"r.{fp.dotted}[a]")
+
+
+def test_a_record_key_with_a_lone_surrogate_is_refused_and_printable() -> None:
+    err = refused({"na\ud800me": "x"}, Meetings)
+    assert err.problems[0].path == "r.na\\ud800me"
+
+
+def test_json_escapes_of_a_lone_surrogate_are_refused_when_structured() -> None:
+    data = load_data('{"name": "\\ud800", "services": ["ip"]}', "json")
+    err = refused(data, MakerSpace)
+    not_unicode(err, "r.name")
+    policy = policykit.bundled("hunan.recognition")
+    with pytest.raises(RecordError) as info:
+        policy.evaluate(data, as_of=date(2016, 9, 1))
+    assert info.value.path == "space.name"
+    str(info.value).encode("utf-8")
+
+
+def test_valid_texts_are_kept() -> None:
+    # astral characters (one code point each in Python) are valid Unicode
+    record = structure({"name": "创客😀𠀋", "operator": {"declarations": ["é"]}}, MakerSpace)
+    assert record.name == "创客😀𠀋"
