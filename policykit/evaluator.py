@@ -15,10 +15,31 @@ from typing import Any
 from policykit import trace as t
 from policykit.compiler import CompiledPolicy, CompiledRule, Ctx
 from policykit.explain import render_data, render_text
-from policykit.program import CheckedNote
+from policykit.nodes import Label
+from policykit.program import CheckedNote, PolicyInfo
 from policykit.trace import Truth, outcome_word
 
-__all__ = ["Result", "evaluate"]
+__all__ = ["Result", "caveats", "evaluate"]
+
+def caveats(info: PolicyInfo, as_of: date) -> tuple[t.Caveat, ...]:
+    """The warnings about asking ``info``'s policy a question as of ``as_of``."""
+    start, until = info.in_force_from, info.in_force_until
+    if start is not None and as_of < start:
+        return (t.Caveat("not_yet_in_force", Label(
+            f"本政策自 {start.isoformat()} 起施行，评估日 {as_of.isoformat()} 尚未施行；"
+            "以下结论按其条文推算，不是当日有效的结论。",
+            f"This policy is in force from {start.isoformat()}; on {as_of.isoformat()} it "
+            "was not yet in force. The answer below applies its text all the same and is "
+            "not an answer that held on that day.")),)
+    if until is not None and as_of >= until:
+        return (t.Caveat("no_longer_in_force", Label(
+            f"本政策自 {until.isoformat()} 起不再施行，评估日 {as_of.isoformat()} 已失效；"
+            "以下结论按其条文推算，不是当日有效的结论。",
+            f"This policy ceased to be in force on {until.isoformat()}; on "
+            f"{as_of.isoformat()} it no longer applied. The answer below applies its text "
+            "all the same and is not an answer that held on that day.")),)
+    return ()
+
 
 def evaluate(compiled: CompiledPolicy, record: Any, as_of: date, rule: str | None = None
              ) -> Result:
@@ -83,6 +104,14 @@ class Result:
         return self._truth
 
     @cached_property
+    def warnings(self) -> tuple[t.Caveat, ...]:
+        """What the caller should know about the question itself: the policy was not yet
+        in force on ``as_of`` (before its ``in force from`` date), or had ceased to be.
+        The answer is still given, by the policy's text, and the warning comes first in
+        :meth:`explain` and in :meth:`to_dict`."""
+        return caveats(self._compiled.info, self.as_of)
+
+    @cached_property
     def trace(self) -> t.Trace:
         """The explanation tree (built on first use)."""
         return self._rule.explain(Ctx(self._record, self.as_of))
@@ -133,6 +162,7 @@ class Result:
         if lang not in ("zh", "en"):
             raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
         return render_text(self._compiled.info, self.trace, self.as_of, lang,
+                           warnings=self.warnings,
                            decisive=set(map(id, self._decisive)),
                            missing=self.missing, pending=self.pending,
                            unresolved=self.unresolved)
@@ -140,5 +170,6 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The same tree as plain JSON-ready data."""
         return render_data(self._compiled.info, self.trace, self.as_of,
-                           outcome=self.outcome, missing=self.missing, pending=self.pending,
+                           outcome=self.outcome, warnings=self.warnings,
+                           missing=self.missing, pending=self.pending,
                            unresolved=self.unresolved, failures=self.failures)

@@ -24,6 +24,7 @@ __all__ = [
     "OUTCOME_WORDS",
     "RULE_KINDS",
     "Amount",
+    "Caveat",
     "Comparison",
     "Elapsed",
     "Failure",
@@ -109,6 +110,16 @@ class JudgementAsked:
     key: str
     question: Label
     given: bool | None
+
+
+@attrs.frozen
+class Caveat:
+    """What the caller should know about the question itself, not about the record: the
+    policy was not yet, or no longer, in force on the date asked about. ``kind`` is
+    ``not_yet_in_force`` or ``no_longer_in_force``; ``text`` says it in both languages."""
+
+    kind: str
+    text: Label
 
 
 @attrs.frozen

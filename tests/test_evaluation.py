@@ -393,3 +393,35 @@ def test_the_last_period_the_calendar_holds_is_counted_to_the_day() -> None:
     (failure,) = result.failures
     assert failure.required == date(9999, 12, 30)
     assert failure.gap.days == (date(9999, 12, 30) - date(2016, 9, 1)).days
+
+
+# ------------------------------------------------ questions asked outside the policy's force
+
+_IN_FORCE = '''policy t.force title "t" source "s" issued 2016-06-01 by "x"
+  in force from 2016-06-01 until 2018-01-01
+subject space: MakerSpace
+
+criterion area "面积" cites "一" = space.area >= 500 m2
+'''
+
+
+@pytest.mark.parametrize(("as_of", "kind"), [
+    (date(2016, 5, 31), "not_yet_in_force"),   # the day before `in force from`
+    (date(2016, 6, 1), None),                  # its first day
+    (date(2017, 12, 31), None),                # the last day before `until`
+    (date(2018, 1, 1), "no_longer_in_force"),  # `until` is the first day it no longer applies
+])
+def test_a_question_outside_the_policy_s_force_is_answered_with_a_warning(
+        as_of: date, kind: str | None) -> None:
+    policy = policykit.loads(_IN_FORCE)
+    result = policy.evaluate({"area": "480 m2"}, as_of=as_of)
+    assert result.outcome == "not_met"  # still answered, by the text
+    assert [w.kind for w in result.warnings] == ([kind] if kind else [])
+    assert [w["kind"] for w in result.to_dict()["warnings"]] == ([kind] if kind else [])
+    zh, en = result.explain("zh"), result.explain("en")
+    if kind is None:
+        assert "注意" not in zh and "Warning" not in en
+    else:  # the first line of the explanation
+        assert zh.startswith("注意：本政策") and en.startswith("Warning: This policy")
+        assert ("尚未施行" in zh) is (kind == "not_yet_in_force")
+        assert ("不再施行" in zh) is (kind == "no_longer_in_force")

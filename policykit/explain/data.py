@@ -16,6 +16,7 @@ from policykit.quantities import format_decimal
 from policykit.trace import (
     RULE_KINDS,
     Amount,
+    Caveat,
     Comparison,
     Elapsed,
     Failure,
@@ -32,7 +33,8 @@ __all__ = ["failure_data", "render_data"]
 def render_data(info: PolicyInfo, root: Trace, as_of: date, *, outcome: str,
                 missing: Sequence[str], pending: Sequence[str],
                 unresolved: Sequence[CheckedNote],
-                failures: Sequence[Failure] = ()) -> dict[str, Any]:
+                failures: Sequence[Failure] = (),
+                warnings: Sequence[Caveat] = ()) -> dict[str, Any]:
     """The result and its whole tree as dicts, lists, strings, numbers and booleans."""
     return {
         "policy": info.id,
@@ -44,6 +46,7 @@ def render_data(info: PolicyInfo, root: Trace, as_of: date, *, outcome: str,
         "kind": root.kind,
         "as_of": as_of.isoformat(),
         "outcome": outcome,
+        "warnings": [{"kind": w.kind, **_label_or_empty(w.text)} for w in warnings],
         "missing": list(missing),
         "pending": list(pending),
         "unresolved": [note_data(n) for n in unresolved],
@@ -79,6 +82,10 @@ def note_data(note: CheckedNote) -> dict[str, Any]:
         "text": _label(note.text),
         "applies": _label(note.prevails) if note.prevails else None,
     }
+
+
+def _label_or_empty(label: Label) -> dict[str, str]:
+    return {"zh": label.zh, "en": label.en or label.zh}
 
 
 def _label(label: Label | None) -> dict[str, str] | None:

@@ -19,6 +19,7 @@ from policykit.explain.words import (
 from policykit.program import CheckedCitation, CheckedNote, PolicyInfo
 from policykit.trace import (
     RULE_KINDS,
+    Caveat,
     Comparison,
     Elapsed,
     JudgementAsked,
@@ -41,10 +42,12 @@ _REQUIRED = {
 
 def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
                 decisive: set[int], missing: Sequence[str], pending: Sequence[str],
-                unresolved: Sequence[CheckedNote]) -> str:
+                unresolved: Sequence[CheckedNote], warnings: Sequence[Caveat] = ()) -> str:
     """The whole explanation: verdict, the tree of rules with their facts, what is owed."""
     zh = lang == "zh"
-    lines: list[str] = []
+    # What the caller must know about the question itself comes before anything else.
+    lines: list[str] = [f"注意：{w.text.text(lang)}" if zh else f"Warning: {w.text.text(lang)}"
+                        for w in warnings]
     title = info.title.text(lang)
     lines.append(f"{title}（{info.id}）" if zh else f"{title} ({info.id})")
     source = info.source.text(lang)
