@@ -397,7 +397,7 @@ def test_the_last_period_the_calendar_holds_is_counted_to_the_day() -> None:
 
 # ------------------------------------------------ questions asked outside the policy's force
 
-_IN_FORCE = '''policy t.force title "t" source "s" issued 2016-06-01 by "x"
+_IN_FORCE = '''policy t.inforce title "t" source "s" issued 2016-06-01 by "x"
   in force from 2016-06-01 until 2018-01-01
 subject space: MakerSpace
 
