@@ -48,6 +48,7 @@ from typing import Any
 import attrs
 
 from policykit.api import Policy, UnknownPolicy, bundled, load
+from policykit.cli import InputError, decode_utf8, parse_date
 from policykit.errors import PolicyError, RecordError
 from policykit.records import load_data
 
@@ -100,10 +101,22 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
+def _read(path: Path) -> str:
+    """A suite or record file's text (UTF-8, a byte-order mark dropped); an unreadable
+    or undecodable file is an InputError naming it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    return decode_utf8(raw, str(path))
+
+
 def load_suite(path: Path) -> Suite:
     try:
-        data = load_data(path.read_text("utf-8"), "yaml")
-    except (OSError, RecordError) as err:
+        data = load_data(_read(path), "yaml")
+    except InputError as err:
+        raise SuiteError(str(err)) from None
+    except RecordError as err:
         raise SuiteError(f"{path}: {err}") from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise SuiteError(f"{path}: a suite is a mapping with `policy`, `base` and `cases`")
@@ -133,8 +146,8 @@ def _base(path: Path, ref: object) -> dict[str, Any]:
     if isinstance(ref, str):
         file = path.parent / ref
         try:
-            data = load_data(file.read_text("utf-8"), "json" if ref.endswith(".json") else "yaml")
-        except (OSError, RecordError) as err:
+            data = load_data(_read(file), "json" if ref.endswith(".json") else "yaml")
+        except (InputError, RecordError) as err:
             raise SuiteError(f"{path}: the base record {ref!r} does not load: {err}") from None
         if isinstance(data, dict):
             return data
@@ -148,27 +161,55 @@ def _case(path: Path, index: int, raw: object, base: dict[str, Any]) -> Case:
     where = f"{path}: case {raw['name']!r}"
     if not isinstance(raw.get("expect"), dict):
         raise SuiteError(f"{where}: `expect` is missing")
+    _check_expect(where, raw["expect"])
     as_of = raw.get("as_of")
     if isinstance(as_of, str):
         try:
-            as_of = date.fromisoformat(as_of)
-        except ValueError:
-            raise SuiteError(f"{where}: `as_of` is not a date: {as_of!r}") from None
+            as_of = parse_date(as_of)
+        except ValueError as err:
+            raise SuiteError(f"{where}: `as_of` {err}") from None
+    if as_of is not None and not isinstance(as_of, date):
+        raise SuiteError(f"{where}: `as_of` is not a date (YYYY-MM-DD): {as_of!r}")
     if not isinstance(as_of, date):
         raise SuiteError(f"{where}: `as_of` (YYYY-MM-DD) is required")
+    for key in ("rule", "lifecycle"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise SuiteError(f"{where}: `{key}` is a name")
     if "history" in raw:
-        lifecycle = raw.get("lifecycle")
         return Case(raw["name"], str(raw.get("why", "")), as_of, None, None, raw["expect"],
-                    history=raw["history"] or [],
-                    lifecycle=lifecycle if isinstance(lifecycle, str) else None)
+                    history=raw["history"] or [], lifecycle=raw.get("lifecycle"))
     record = raw["record"] if "record" in raw else _patched(base, raw, where)
-    rule = raw.get("rule")
-    return Case(raw["name"], str(raw.get("why", "")), as_of, record,
-                rule if isinstance(rule, str) else None, raw["expect"])
+    return Case(raw["name"], str(raw.get("why", "")), as_of, record, raw.get("rule"),
+                raw["expect"])
+
+
+# The shape of each expectation: (what it must be, how a message says so).
+_LIST = (list, "a list")
+_MAPPING = (dict, "a mapping")
+_EXPECT_SHAPES: dict[str, tuple[type, str]] = {
+    "rules": _MAPPING, "missing": _LIST, "pending": _LIST, "unresolved": _LIST,
+    "explain": _MAPPING, "duties": _MAPPING, "decisions_due": _LIST,
+}
+
+
+def _check_expect(where: str, expect: dict[str, Any]) -> None:
+    """Refuse an ``expect`` the runner could not compare (a SuiteError naming the key)."""
+    for key, (kind, words) in _EXPECT_SHAPES.items():
+        if expect.get(key) is not None and not isinstance(expect[key], kind):
+            raise SuiteError(f"{where}: `expect.{key}` is {words}")
+    for lang, fragments in (expect.get("explain") or {}).items():
+        if lang not in ("zh", "en"):
+            raise SuiteError(f"{where}: `expect.explain` has languages zh and en, not {lang!r}")
+        if not isinstance(fragments, list):
+            raise SuiteError(f"{where}: `expect.explain.{lang}` is a list of texts")
 
 
 def _patched(base: dict[str, Any], raw: dict[str, Any], where: str) -> dict[str, Any]:
     record = copy.deepcopy(base)
+    if not isinstance(raw.get("set") or {}, dict):
+        raise SuiteError(f"{where}: `set` is a mapping of dotted paths to values")
+    if not isinstance(raw.get("unset") or [], list):
+        raise SuiteError(f"{where}: `unset` is a list of dotted paths")
     for dotted, value in (raw.get("set") or {}).items():
         *parents, last = str(dotted).split(".")
         _container(record, parents, where)[last] = value
@@ -197,6 +238,11 @@ def run_case(suite: Suite, case: Case) -> tuple[str, ...]:
         return _run_lifecycle(suite, case)
     problems: list[str] = []
     expect = case.expect
+    if case.rule is not None:
+        try:
+            suite.policy.rule_subject(case.rule)
+        except KeyError as err:  # no such rule, with a hint
+            return (f"rule: {err.args[0]}",)
     try:
         result = suite.policy.evaluate(case.record, as_of=case.as_of, rule=case.rule)
     except RecordError as err:
@@ -237,10 +283,11 @@ def _run_lifecycle(suite: Suite, case: Case) -> tuple[str, ...]:
     try:
         status = suite.policy.lifecycle(case.history, as_of=case.as_of, name=case.lifecycle)
     except (RecordError, KeyError) as err:
+        message = err.args[0] if isinstance(err, KeyError) else str(err)
         wanted = expect.get("record_error")
-        if wanted is not None and str(wanted) in str(err):
+        if wanted is not None and str(wanted) in message:
             return ()
-        return (f"the history was refused: {err}",)
+        return (f"the history was refused: {message}",)
     if "record_error" in expect:
         problems.append("expected the history to be refused, but it was accepted")
     _equal(problems, "state", expect.get("state"), status.state)

@@ -61,7 +61,7 @@ def test_eval_a_policy_file_by_path() -> None:
         (("eval", "hunan.recognition", "-", "--as-of", "2016-09-01"), '{"area": "big"}',
          "space.area: expected an area"),
         (("eval", "hunan.recognition", "-", "--as-of", "2016-09-01"), "a: [1, *x]",
-         "<document>"),
+         "<stdin>: line 1, column 8: aliases"),
         (("eval", "hunan.recognition", "/nonexistent.yaml", "--as-of", "2016-09-01"), "",
          "cannot read"),
         (("eval", "hunan.recognition", "-", "--as-of", "2016-09-01", "--rule", "nope"), "{}",
