@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import attrs
@@ -25,7 +25,7 @@ from policykit.evaluator import Result, evaluate
 from policykit.lifecycle import LifecycleStatus, replay
 from policykit.nodes import Label
 from policykit.parser import DEFAULT_LIMITS, Limits, parse
-from policykit.records import structure
+from policykit.records import _printable, structure
 from policykit.trace import OUTCOME_WORDS
 
 __all__ = [
@@ -152,10 +152,10 @@ class Policy:
 
         ``record`` is an attrs record or plain data of the same shape; a malformed one
         raises :class:`~policykit.errors.RecordError`; an absent field leaves the
-        criteria that need it unknown.
+        criteria that need it unknown. ``as_of`` is a ``datetime.date`` (a ``datetime``
+        raises TypeError).
         """
-        if not isinstance(as_of, date):
-            raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
+        _check_as_of(as_of)
         return evaluate(self._compiled, self.structure(record, rule), as_of, rule)
 
 
@@ -166,14 +166,15 @@ class Policy:
 
     def lifecycle(self, history: Any, *, as_of: date, name: str | None = None
                   ) -> LifecycleStatus:
-        """Replay ``history`` (events ``{"on": "YYYY-MM-DD", "event": NAME}``, in date
-        order) through the lifecycle ``name`` (the policy's only one by default), as of
-        ``as_of``. An undeclared event or events out of date order raise
-        :class:`~policykit.errors.RecordError` naming the event (path ``history[i].event``
-        or ``history[i].on``); events after ``as_of`` are checked but not replayed.
+        """Replay ``history`` (events ``{"on": "YYYY-MM-DD", "event": NAME}``, with an
+        optional ``"year"``, in date order) through the lifecycle ``name`` (the policy's
+        only one by default), as of ``as_of`` (a date, not a datetime). An undeclared
+        event, an unknown key, a date that is not ``YYYY-MM-DD`` or events out of date
+        order raise :class:`~policykit.errors.RecordError` naming the event (path
+        ``history[i].event``, ``history[i].on``, ``history[i].<key>``); events after
+        ``as_of`` are checked but not replayed.
         """
-        if not isinstance(as_of, date):
-            raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
+        _check_as_of(as_of)
         found = self._program.lifecycles
         if not found:
             raise KeyError(f"the policy {self.id} declares no lifecycle")
@@ -195,14 +196,26 @@ class Policy:
                       rule: str | None = None) -> Iterator[Result]:
         """Evaluate each record in turn, lazily: memory does not grow with the input.
 
-        A malformed record raises :class:`~policykit.errors.RecordError` when reached.
+        ``as_of`` and ``rule`` are checked at the call (TypeError, or KeyError for an
+        unknown rule); a malformed record raises :class:`~policykit.errors.RecordError`
+        when reached.
         """
-        if not isinstance(as_of, date):
-            raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
+        _check_as_of(as_of)
         name, subject = self.rule_subject(rule)  # a KeyError with a hint for a wrong name
+        return self._evaluate_each(records, as_of, rule, name, subject)
+
+    def _evaluate_each(self, records: Iterable[Any], as_of: date, rule: str | None,
+                       name: str, subject: type[Any]) -> Iterator[Result]:
         compiled = self._compiled
         for record in records:
             yield evaluate(compiled, structure(record, subject, name), as_of, rule)
+
+
+def _check_as_of(as_of: object) -> None:
+    """TypeError unless ``as_of`` is a date; a datetime (a subclass of date) is refused:
+    a time of day has no meaning for a policy, and compared with a date it fails."""
+    if not isinstance(as_of, date) or isinstance(as_of, datetime):
+        raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
 
 
 def _rule_info(rule: p.CheckedRule) -> RuleInfo:
@@ -220,35 +233,61 @@ def _rule_info(rule: p.CheckedRule) -> RuleInfo:
                     rule.subject_type)
 
 
-def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT_LIMITS) -> Policy:
-    """Parse, check and compile a policy text. Raises PolicyError with every problem."""
+def loads(text: str | bytes, filename: str = "<string>", *,
+          limits: Limits = DEFAULT_LIMITS) -> Policy:
+    """Parse, check and compile a policy text. Raises PolicyError with every problem.
+
+    ``text`` is a ``str``, or ``bytes`` decoded as UTF-8 as :func:`load` decodes a file
+    (PK107 for bytes that are not UTF-8, PK110 for more than ``limits.max_bytes``);
+    anything else raises TypeError naming its type.
+    """
+    if isinstance(text, bytes):
+        text = _decoded(text, filename, limits)
+    elif not isinstance(text, str):
+        hint = "; read a file with policykit.load()" if isinstance(text, PurePath) else ""
+        raise TypeError(f"loads() takes the policy text as str or UTF-8 bytes, not "
+                        f"{type(text).__name__}{hint}")
     program = check(parse(text, filename, limits), filename)
     return Policy(program, compile_program(program), None)
 
 
-def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Policy:
-    """Load a ``.policy`` file. Raises PolicyError for a file that cannot be read."""
-    file = Path(path)
-    try:
-        raw = file.read_bytes()
-    except OSError as err:
-        diags = Collector(filename=str(file))
-        diags.error("PK502", f"cannot read the policy file: {err.strerror or err}", None,
-                    "check the path")
-        raise policy_error(diags.diagnostics) from None
+def _decoded(raw: bytes, filename: str, limits: Limits) -> str:
+    """``raw`` as UTF-8 text; PolicyError PK110 when too large, PK107 when not UTF-8."""
     if len(raw) > limits.max_bytes:
-        diags = Collector(filename=str(file))
+        diags = Collector(filename=filename)
         diags.error("PK110", f"the policy is {len(raw)} bytes, over the limit of "
                     f"{limits.max_bytes}", None, "split it")
         raise policy_error(diags.diagnostics)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        diags = Collector(filename=str(file))
+        diags = Collector(filename=filename)
         diags.error("PK107", f"byte {err.start} is not valid UTF-8", None,
                     "save the file as UTF-8")
         raise policy_error(diags.diagnostics) from None
-    policy = loads(text, str(file), limits=limits)
+
+
+def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Policy:
+    """Load a ``.policy`` file. Raises PolicyError for a file that cannot be read (PK502,
+    also for a path that cannot name a file, such as one holding a NUL character)."""
+    file = Path(path)
+    name = _printable(str(file))  # diagnostics show the path: never a NUL or a surrogate
+    try:
+        raw = file.read_bytes()
+    except (OSError, ValueError) as err:
+        # ValueError: a NUL character in the path; UnicodeEncodeError (a ValueError): a
+        # lone surrogate that the file system's encoding cannot write.
+        if isinstance(err, OSError):
+            reason = str(err.strerror or err)
+        elif isinstance(err, UnicodeEncodeError):
+            reason = "the path is not valid Unicode"
+        else:
+            reason = "the path holds a NUL character" if "\0" in str(file) else str(err)
+        diags = Collector(filename=name)
+        diags.error("PK502", f"cannot read the policy file: {reason}", None,
+                    "check the path")
+        raise policy_error(diags.diagnostics) from None
+    policy = loads(_decoded(raw, name, limits), name, limits=limits)
     policy.path = file
     return policy
 

@@ -14,8 +14,9 @@ decision as due and changes nothing; a later event records what was decided.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -34,6 +35,7 @@ from policykit.program import (
     LcTransitionDef,
     PolicyInfo,
 )
+from policykit.records import _clip, _printable, _show
 
 __all__ = ["DecisionDue", "DutyDue", "HistoryEvent", "LifecycleStatus", "Step", "replay"]
 
@@ -198,19 +200,44 @@ class LifecycleStatus:
 # ---------------------------------------------------------------- the history
 
 
-def _date(value: object) -> date | None:
+_EVENT_KEYS = ("on", "event", "year")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_EXPECTED_DATE = 'expected a date such as "2019-03-01" (YYYY-MM-DD)'
+
+
+def _date(value: object, where: str) -> date:
+    """An event's ``on``: a date, or text exactly ``YYYY-MM-DD`` (not ``20190301``, not
+    ``2019-W09-5``, which date.fromisoformat also reads); RecordError otherwise."""
+    if isinstance(value, datetime):
+        raise RecordError([RecordProblem(
+            where, f"{_EXPECTED_DATE}, got {_show(value)}: a date has no time of day")])
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            return None
-    return None
+            raise RecordError([RecordProblem(
+                where, f"{_EXPECTED_DATE}, got {_show(value)}: there is no such day")]
+            ) from None
+    raise RecordError([RecordProblem(where, f"{_EXPECTED_DATE}, got {_show(value)}")])
+
+
+def _unknown_key(where: str, key: object) -> RecordError:
+    if not isinstance(key, str):
+        return RecordError([RecordProblem(
+            where, f"expected the keys of an event as text, got {_show(key)}")])
+    near = closest(key, _EVENT_KEYS)
+    return RecordError([RecordProblem(
+        f"{where}.{_printable(_clip(key))}",
+        f"an event has no key {_show(key)}; "
+        + (f'did you mean "{near}"?' if near else
+           f"the keys of an event are {', '.join(_EVENT_KEYS)}"))])
 
 
 def parse_history(lc: CheckedLifecycle, history: object) -> tuple[HistoryEvent, ...]:
-    """The events of ``history``, checked: declared names, real dates, in date order."""
+    """The events of ``history``, checked: only the keys ``on``, ``event`` and ``year``,
+    declared names, real dates, in date order."""
     if isinstance(history, str | bytes) or not isinstance(history, Sequence):
         raise RecordError([RecordProblem("history", "expected a list of events such as "
                                          '{"on": "2019-03-01", "event": "approved"}')])
@@ -221,22 +248,23 @@ def parse_history(lc: CheckedLifecycle, history: object) -> tuple[HistoryEvent, 
         if not isinstance(item, Mapping):
             raise RecordError([RecordProblem(where, "expected an event such as "
                                              '{"on": "2019-03-01", "event": "approved"}')])
-        on = _date(item.get("on"))
-        if on is None:
-            raise RecordError([RecordProblem(f"{where}.on", "expected a date such as "
-                                             f'"2019-03-01", got {item.get("on")!r}')])
+        for key in item:
+            if key not in _EVENT_KEYS:
+                raise _unknown_key(where, key)
+        on = _date(item.get("on"), f"{where}.on")
         name = item.get("event")
         if not isinstance(name, str) or name not in names:
-            near = closest(str(name), names)
+            near = closest(name, names) if isinstance(name, str) else None
+            shown = _printable(_clip(name)) if isinstance(name, str) else _show(name)
             raise RecordError([RecordProblem(
                 f"{where}.event",
-                f"`{name}` is not an event of the lifecycle `{lc.name}`"
+                f"`{shown}` is not an event of the lifecycle `{lc.name}`"
                 + (f"; did you mean `{near}`?" if near else
                    f"; its events are {', '.join(names)}"))])
         year = item.get("year")
         if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
             raise RecordError([RecordProblem(f"{where}.year",
-                                             f"expected a year such as 2020, got {year!r}")])
+                                             f"expected a year such as 2020, got {_show(year)}")])
         if events and on < events[-1].on:
             prev = events[-1]
             raise RecordError([RecordProblem(
@@ -530,6 +558,8 @@ class _Run:
 def replay(info: PolicyInfo, lc: CheckedLifecycle, history: object, as_of: date
            ) -> LifecycleStatus:
     """Replay ``history`` through ``lc`` up to and including ``as_of``."""
+    if not isinstance(as_of, date) or isinstance(as_of, datetime):
+        raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
     events = parse_history(lc, history)
     run = _Run(info, lc)
     try:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,73 @@ def test_every_bundled_file_holds_the_id_its_path_names() -> None:
         for file in files:
             header_id = policykit.loads(file.read_text("utf-8")).id
             assert header_id == policy_id, file
+
+
+# ---------------------------------------------------------------- issue 12: type holes
+
+TINY = ('policy t.x title "T" source "S" issued 2016-06-01 by "I" subject space: MakerSpace\n'
+        'criterion a cites "一" = space.area >= 500 m2\n')
+
+
+def test_as_of_must_be_a_date_not_a_datetime() -> None:
+    # datetime is a subclass of date: it used to pass the check and crash later.
+    policy = policykit.loads(TINY)
+    message = "as_of must be a datetime.date, not datetime"
+    with pytest.raises(TypeError, match=re.escape(message)):
+        policy.evaluate({"area": 500}, as_of=datetime(2016, 9, 1, 8, 0))
+    with pytest.raises(TypeError, match=re.escape(message)):
+        policy.evaluate_many([{"area": 500}], as_of=datetime(2016, 9, 1))  # at the call
+    with pytest.raises(TypeError, match=re.escape("as_of must be a datetime.date, not str")):
+        policy.evaluate({"area": 500}, as_of="2016-09-01")  # type: ignore[arg-type]
+    assert policy.evaluate({"area": 500}, as_of=date(2016, 9, 1)).outcome == "met"
+
+
+def test_evaluate_many_checks_its_arguments_at_the_call() -> None:
+    policy = policykit.loads(TINY)
+    with pytest.raises(KeyError, match="no rule 'b'"):
+        policy.evaluate_many([], as_of=date(2016, 9, 1), rule="b")
+
+
+def test_loads_takes_utf8_bytes() -> None:
+    policy = policykit.loads(TINY.encode("utf-8"))
+    assert policy.id == "t.x"
+    assert policy.evaluate({"area": 500}, as_of=date(2016, 9, 1)).outcome == "met"
+
+
+def test_loads_refuses_bytes_that_are_not_utf8() -> None:
+    with pytest.raises(policykit.PolicyError, match="PK107") as info:
+        policykit.loads(TINY.encode("utf-8") + b"\xff", "p.policy")
+    assert info.value.codes == ("PK107",)
+    assert "p.policy" in str(info.value)
+
+
+@pytest.mark.parametrize(("value", "name"), [
+    (None, "NoneType"), (3, "int"), (bytearray(b"x"), "bytearray"),
+    (Path("p.policy"), type(Path("p.policy")).__name__),
+])
+def test_loads_refuses_what_is_not_text_naming_its_type(value: object, name: str) -> None:
+    with pytest.raises(TypeError, match=f"not {name}") as info:
+        policykit.loads(value)  # type: ignore[arg-type]
+    if isinstance(value, Path):
+        assert "policykit.load()" in str(info.value)
+
+
+def test_load_of_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    # The name decodes to a lone surrogate (\udcff); an error must still print.
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/p\xff.policy"))
+    path.write_bytes(TINY.encode("utf-8").replace(b">= 500", b">= nope"))
+    with pytest.raises(policykit.PolicyError) as info:
+        policykit.load(path)
+    str(info.value).encode("utf-8")
+    assert "p\\udcff.policy" in str(info.value)
+
+
+@pytest.mark.parametrize("path", ["a\x00b.policy", "\ud800.policy"])
+def test_load_of_a_path_that_cannot_be_a_file_is_pk502(path: str) -> None:
+    with pytest.raises(policykit.PolicyError) as info:
+        policykit.load(path)
+    assert info.value.codes == ("PK502",)
+    shown = str(info.value)
+    shown.encode("utf-8")  # printable: no NUL, no lone surrogate
+    assert "\x00" not in shown
+    assert "cannot read the policy file" in shown

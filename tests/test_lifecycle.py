@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -360,6 +361,68 @@ def test_a_malformed_history(history: Any, path: str) -> None:
     with pytest.raises(RecordError) as info:
         POLICY.lifecycle(history, as_of=date(2020, 1, 1))
     assert info.value.path == path
+
+
+def refused(history: Any, as_of: date = date(2020, 1, 1)) -> RecordError:
+    with pytest.raises(RecordError) as info:
+        POLICY.lifecycle(history, as_of=as_of)
+    str(info.value).encode("utf-8")  # printable
+    return info.value
+
+
+@pytest.mark.parametrize("on", [
+    datetime(2019, 3, 1, 10, 0), datetime(2019, 3, 1),  # e.g. YAML 2019-03-01 10:00:00
+])
+def test_a_datetime_event_date_is_a_record_error(on: datetime) -> None:
+    err = refused([ev("2019-01-01", "approved"), {"on": on, "event": "report_filed"}])
+    assert err.path == "history[1].on"
+    assert "time of day" in str(err)
+
+
+@pytest.mark.parametrize("text", [
+    "20190301", "2019-W09-5", "2019-060", "2019-03-01T00:00", "2019-03-01 10:00",
+    " 2019-03-01", "2019-3-1", "+2019-03-01", "２０１９-03-01",
+])
+def test_event_dates_as_text_are_only_yyyy_mm_dd(text: str) -> None:
+    err = refused([ev(text, "approved")])
+    assert err.path == "history[0].on"
+    assert "YYYY-MM-DD" in str(err)
+
+
+def test_an_event_date_that_is_not_on_the_calendar() -> None:
+    err = refused([ev("2019-02-29", "approved")])
+    assert err.path == "history[0].on"
+    assert "there is no such day" in str(err)
+
+
+@pytest.mark.parametrize(("key", "hint"), [
+    ("evnet", 'did you mean "event"?'), ("yaer", 'did you mean "year"?'),
+    ("date", "the keys of an event are on, event, year"),
+    ("note", "the keys of an event are on, event, year"),
+])
+def test_an_unknown_key_of_an_event_is_a_record_error(key: str, hint: str) -> None:
+    err = refused([ev("2019-03-01", "approved"), {**ev("2019-04-01", "report_filed"), key: 1}])
+    assert err.path == f"history[1].{key}"
+    assert hint in str(err)
+
+
+def test_an_unknown_key_of_an_event_that_is_not_text() -> None:
+    err = refused([{**ev("2019-03-01", "approved"), 3: 1}])
+    assert err.path == "history[0]"
+    err = refused([{**ev("2019-03-01", "approved"), "o\ud800n": 1}])
+    assert err.path == "history[0].o\\ud800n"
+
+
+def test_an_event_name_that_is_not_valid_unicode_is_printable() -> None:
+    err = refused([ev("2019-03-01", "appro\ud800ved")])
+    assert err.path == "history[0].event"
+
+
+def test_as_of_must_be_a_date_not_a_datetime() -> None:
+    with pytest.raises(TypeError, match=re.escape("as_of must be a datetime.date, not datetime")):
+        POLICY.lifecycle([ev("2019-03-01", "approved")], as_of=datetime(2020, 1, 1))
+    with pytest.raises(TypeError, match=re.escape("as_of must be a datetime.date, not str")):
+        POLICY.lifecycle([ev("2019-03-01", "approved")], as_of="2020-01-01")  # type: ignore[arg-type]
 
 
 def test_a_disallowed_event_is_reported_not_raised() -> None:
