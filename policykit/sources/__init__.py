@@ -129,7 +129,8 @@ def _instrument(title: str) -> Instrument:
         raise KeyError(f"no bundled source text for {title!r}") from None
 
 
-@functools.cache
+# Cached by file (nine) here and by title (ten) in _parsed: a bound of 16 holds them all.
+@functools.lru_cache(maxsize=16)
 def _file_text(file: str) -> str:
     return resources.files(__name__).joinpath("texts", file).read_text("utf-8")
 
@@ -181,7 +182,7 @@ def _heading(line: str, scheme: str, started: bool) -> tuple[bool, str | None] |
     return None
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)
 def _parsed(title: str) -> _Parsed:
     inst = _instrument(title)
     preamble: list[str] = []
