@@ -33,11 +33,12 @@ from policykit.errors import (
 )
 from policykit.evaluator import Result
 from policykit.parser import Limits
-from policykit.trace import Failure
+from policykit.trace import Caveat, Failure
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Caveat",
     "Failure",
     "Limits",
     "NotInForce",

@@ -804,15 +804,18 @@ class _Compiler:
             return first_open
 
         def explain(ctx: Ctx) -> t.Trace:
+            # A step after one that did not pass is not reached: it decides nothing, but
+            # what the record says of it (a vote held, with its count) is still shown.
+            # While no step has failed, every step may yet decide, so the facts every
+            # open step lacks are all asked for, not only the first open step's.
             children = [part(ctx) for part in explains]
             outcomes = [c.outcome for c in children]
             cut = _first(outcomes, lambda o: o is NOT_MET)
-            if cut is None:
-                cut = _first(outcomes, lambda o: o is not MET)
-            outcome = outcomes[cut] if cut is not None else MET
+            first_open = _first(outcomes, lambda o: o is not MET)
+            outcome = NOT_MET if cut is not None else \
+                (outcomes[first_open] if first_open is not None else MET)
             nodes = tuple(
-                t.Trace("step", child.outcome, step.text,
-                        (child,) if cut is None or index <= cut else (),
+                t.Trace("step", child.outcome, step.text, (child,),
                         name=step.name, label=step.label, reached=cut is None or index <= cut)
                 for index, (step, child) in enumerate(zip(steps, children, strict=True)))
             return t.Trace("steps", outcome, expr.text, nodes)
@@ -905,8 +908,6 @@ def _steps_collector(decides: list[Decide], collects: list[Collect]) -> Collect:
     def collect(ctx: Ctx, rule: str, out: Found, outcome: Truth) -> None:
         values = [decide(ctx) for decide in decides]
         cut = _first(values, lambda o: o is NOT_MET)
-        if cut is None:
-            cut = _first(values, lambda o: o is not MET)
         reached = len(values) if cut is None else cut + 1  # steps after it decide nothing
         for part, value in zip(collects[:reached], values[:reached], strict=True):
             if _decisive(False, outcome, value):

@@ -17,22 +17,22 @@ from policykit.compiler import CompiledPolicy, CompiledRule, Ctx
 from policykit.explain import render_data, render_text
 from policykit.nodes import Label
 from policykit.program import CheckedNote, PolicyInfo
-from policykit.trace import Truth, outcome_word
+from policykit.trace import Caveat, Truth, outcome_word
 
 __all__ = ["Result", "caveats", "evaluate"]
 
-def caveats(info: PolicyInfo, as_of: date) -> tuple[t.Caveat, ...]:
+def caveats(info: PolicyInfo, as_of: date) -> tuple[Caveat, ...]:
     """The warnings about asking ``info``'s policy a question as of ``as_of``."""
     start, until = info.in_force_from, info.in_force_until
     if start is not None and as_of < start:
-        return (t.Caveat("not_yet_in_force", Label(
+        return (Caveat("not_yet_in_force", Label(
             f"本政策自 {start.isoformat()} 起施行，评估日 {as_of.isoformat()} 尚未施行；"
             "以下结论按其条文推算，不是当日有效的结论。",
             f"This policy is in force from {start.isoformat()}; on {as_of.isoformat()} it "
             "was not yet in force. The answer below applies its text all the same and is "
             "not an answer that held on that day.")),)
     if until is not None and as_of >= until:
-        return (t.Caveat("no_longer_in_force", Label(
+        return (Caveat("no_longer_in_force", Label(
             f"本政策自 {until.isoformat()} 起不再施行，评估日 {as_of.isoformat()} 已失效；"
             "以下结论按其条文推算，不是当日有效的结论。",
             f"This policy ceased to be in force on {until.isoformat()}; on "
@@ -104,7 +104,7 @@ class Result:
         return self._truth
 
     @cached_property
-    def warnings(self) -> tuple[t.Caveat, ...]:
+    def warnings(self) -> tuple[Caveat, ...]:
         """What the caller should know about the question itself: the policy was not yet
         in force on ``as_of`` (before its ``in force from`` date), or had ceased to be.
         The answer is still given, by the policy's text, and the warning comes first in

@@ -19,7 +19,7 @@ def test_public_names() -> None:
         "load", "loads", "bundled", "bundled_ids", "Policy", "Result", "PolicyError",
         "RecordError", "PolicySyntaxError", "PolicyNameError", "PolicyTypeError",
         "PolicyUnitError", "PolicyLimitError", "NotInForce", "UnknownPolicy", "Limits",
-        "RuleInfo", "Failure", "records", "__version__",
+        "RuleInfo", "Failure", "Caveat", "records", "__version__",
     }
     assert set(policykit.__all__) == expected
     for name in expected:

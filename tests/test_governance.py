@@ -228,19 +228,22 @@ def test_a_failed_step_fails_it_and_the_steps_after_are_not_reached() -> None:
     result = admit({"application_submitted": True, "review_approved": False})
     assert (result.outcome, result.missing) == ("fails", ())
     assert "✗ 执行委员会审查通过（第2步）：未通过" in result.explain("zh")
-    assert "· 会员大会表决（第3步）：未进行" in result.explain("zh")
+    assert "· 会员大会表决（第3步）：程序未进行到此步（第2步未通过）" in result.explain("zh")
     assert "· vote_step (step 3): not reached" not in result.explain("en")
-    assert "· 会员大会表决 (step 3): not reached" in result.explain("en")
+    assert "· 会员大会表决 (step 3): not reached (step 2 did not pass)" in result.explain("en")
     steps = result.to_dict()["tree"]["children"]
     assert [s.get("reached", True) for s in steps] == [True, True, False]
     assert [s["outcome"] for s in steps[:2]] == ["passes", "fails"]
 
 
-def test_an_unknown_step_names_only_its_own_facts() -> None:
-    # The vote is unknown too, but it comes after the unknown review: not reached.
+def test_unknown_steps_name_every_fact_still_open() -> None:
+    # No step has failed, so every open step may still decide: the review and the vote
+    # after it are both asked for (issue 11 item 16; it was the review alone).
     result = admit({"application_submitted": True})
-    assert (result.outcome, result.missing) == ("undetermined", ("p.review_approved",))
-    assert admit({}).missing == ("p.application_submitted",)
+    assert (result.outcome, result.missing) == (
+        "undetermined", ("p.review_approved", "p.assembly.yes", "p.assembly.members"))
+    assert admit({}).missing == ("p.application_submitted", "p.review_approved",
+                                 "p.assembly.yes", "p.assembly.members")
     assert admit({"application_submitted": True, "review_approved": True}).missing == \
         ("p.assembly.yes", "p.assembly.members")
 
@@ -251,7 +254,9 @@ def test_a_failed_step_decides_even_after_an_unknown_one() -> None:
     text = result.explain("zh")
     assert "? 提出申请（第1步）：尚无法确定" in text
     assert "✗ 执行委员会审查通过（第2步）：未通过" in text
-    assert "· 会员大会表决（第3步）：未进行" in text
+    # The vote was held (20 of 20 for): shown as held, with its count, deciding nothing.
+    assert "· 会员大会表决（第3步）：通过（第2步未通过，本步不影响结论）" in text
+    assert "实得 20 票" in text
 
 
 def test_steps_awaiting_a_judgement_and_inside_other_conditions() -> None:

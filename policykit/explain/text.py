@@ -124,9 +124,22 @@ def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info:
             lines.append(f"{indent}· {label}：无需（另一途径已满足）" if lang == "zh"
                          else f"{indent}· {label}: not needed (another way is met)")
         elif child.kind == "step" and not child.reached:
-            # An earlier step did not pass: the steps after it are listed, not explained.
-            lines.append(f"{indent}· {label}（第{index + 1}步）：未进行" if lang == "zh"
-                         else f"{indent}· {label} (step {index + 1}): not reached")
+            # An earlier step did not pass, so this one decides nothing. What the record
+            # says of it is still told: a vote held is shown as held, with its count.
+            failed = next(i for i, c in enumerate(node.children)
+                          if c.reached and c.outcome is Truth.NOT_MET) + 1
+            if child.outcome.settled:
+                word = outcome_text(_word(child), lang)
+                lines.append(f"{indent}· {label}（第{index + 1}步）：{word}（第{failed}步未通过，"
+                             "本步不影响结论）" if lang == "zh" else
+                             f"{indent}· {label} (step {index + 1}): {word} (step {failed} did "
+                             "not pass, so this step does not change the outcome)")
+                _render_children(child, lines, depth + 1, lang, info, decisive, within, shown)
+            else:
+                lines.append(f"{indent}· {label}（第{index + 1}步）：程序未进行到此步（第{failed}步"
+                             "未通过）" if lang == "zh" else
+                             f"{indent}· {label} (step {index + 1}): not reached (step "
+                             f"{failed} did not pass)")
         else:
             _render(child, lines, depth, lang, info, decisive, within, shown,
                     index + 1 if child.kind == "step" else None)
