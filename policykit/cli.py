@@ -301,6 +301,8 @@ def _eval(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> 
     except KeyError as exc:  # an unknown --rule, from rule_subject only
         _write(err, f"{exc.args[0]}\n")
         return EXIT_INPUT
+    for warning in result.warnings:  # also first in the explanation and in the JSON
+        _write(err, f"warning: {warning.text.text(args.lang)}\n")
     if args.format == "json":
         _write(out, _json(result.to_dict()), escaped=True)
     else:

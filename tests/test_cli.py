@@ -143,3 +143,16 @@ def test_list_prints_ids_and_titles_in_both_languages() -> None:
     code, out, _ = run("list")
     assert code == 0
     assert "hunan.recognition\t湖南省众创空间认定条件\tHunan maker-space recognition" in out
+
+
+def test_eval_before_the_policy_is_in_force_warns_on_stderr_and_answers() -> None:
+    # hunan.recognition is in force from 2016-06-01 (its header); asked on 2016-05-31
+    # it still answers by its text, and says so first (issue 11 item 13).
+    code, out, err = run("eval", "hunan.recognition", "example", "--as-of", "2016-05-31")
+    assert code == 0
+    assert err.startswith("warning: 本政策自 2016-06-01 起施行")
+    assert out.startswith("注意：本政策自 2016-06-01 起施行，评估日 2016-05-31 尚未施行")
+    assert "结论：不符合条件" in out
+    code, out, err = run("eval", "hunan.recognition", "example", "--as-of", "2016-06-01",
+                         "--format", "json")
+    assert (code, err, json.loads(out)["warnings"]) == (0, "", [])
