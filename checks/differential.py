@@ -27,6 +27,8 @@ For every rule and record, these must agree (0 disagreements):
 from __future__ import annotations
 
 import contextlib
+import difflib
+import functools
 import json
 import operator
 import time
@@ -232,8 +234,21 @@ def _expression(draw: Any, refs: list[str], keys: list[str], depth: int) -> tupl
     branches = []
     for i, (text, _) in enumerate(parts):
         named = draw(st.integers(0, 3)) == 0
-        branches.append(f"b{i}: {text}" if named else text)
+        label = f' "分支{i}" en "Branch {i}"' if _labelled_branches() else ""
+        branches.append(f"b{i}{label}: {text}" if named else text)
     return f"{kind} of ({', '.join(branches)})", (logic, [n for _, n in parts])
+
+
+@functools.cache
+def _labelled_branches() -> bool:
+    """Whether the language takes a label on a named branch (``b0 "中文" en "English":
+    …``); where it does, the checker may require one."""
+    try:
+        policykit.loads(HEADER + 'criterion c0 cites "一" = any of (b0 "分支" en "Branch": '
+                        "space.teams >= 1)\n")
+    except policykit.PolicyError:
+        return False
+    return True
 
 
 @st.composite
@@ -402,10 +417,14 @@ def compare_case(generated: Generated, policy: policykit.Policy, batch: list[Any
                     problems.append(f"{where}: attrs record {first} but {label} "
                                     f"{_summary(other)}")
             if full:
-                data = json.dumps(result.to_dict(), ensure_ascii=False)
+                data = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
                 for label, other in (("plain data", plain), ("structure(plain)", again)):
-                    if json.dumps(other.to_dict(), ensure_ascii=False) != data:
-                        problems.append(f"{where}: to_dict() differs for {label}")
+                    theirs = json.dumps(other.to_dict(), ensure_ascii=False, indent=1)
+                    if theirs != data:
+                        diff = difflib.unified_diff(data.splitlines(), theirs.splitlines(),
+                                                    "attrs record", label, lineterm="", n=0)
+                        shown = " | ".join(line.strip() for line in list(diff)[2:8])
+                        problems.append(f"{where}: to_dict() differs for {label}: {shown}")
             try:
                 expected = oracle(generated, rule, record)
             except _Opaque:
@@ -421,11 +440,15 @@ def compare_case(generated: Generated, policy: policykit.Policy, batch: list[Any
 def reproducer(generated: Generated, batch: list[Any], as_of: date) -> str:
     plains = [unstructure(record) for record in batch]
     return ("import datetime, policykit\n"
+            "from decimal import Decimal\n"
+            "from policykit.calendar import Duration\n"
+            "from policykit.records import *\n"
             f"policy = policykit.loads({generated.text!r})\n"
-            f"records = {plains!r}\n"
+            f"records = {list(batch)!r}  # attrs records\n"
+            f"plains = {plains!r}  # records.unstructure() of each\n"
             f"as_of = {as_of!r}\n"
             "# for each rule and record: evaluate; compare outcome with trace.outcome, "
-            "failures, evaluate_many, structure()")
+            "failures, evaluate_many, the plain data and structure(plain)")
 
 
 # ---------------------------------------------------------------- the check

@@ -5,16 +5,17 @@ statements), then one to four mutations of it: byte flips, insertions, deletions
 copies (decoded with ``surrogateescape``, so invalid UTF-8 arrives as lone surrogates);
 token deletion, duplication, swapping and replacement (by tokens of every bundled policy
 and a list of hostile ones); lines spliced in from another bundled policy; deep nesting.
-One mutant in 40 is written to a file and read with :func:`policykit.load`, so the bytes
+One mutant in 40 is written to a file and read with ``policykit.load``, so the bytes
 path (invalid UTF-8, size) is fuzzed too.
 
-The safe behaviour: ``policykit.loads`` raises nothing but :class:`PolicyError`. A mutant
-the checker accepts is then evaluated (its main rule and one other, on its example record
-and on ``{}``), its lifecycles replayed on an empty history, and each result explained in
-zh and en, ``to_dict()``'d (no float anywhere) and ``json.dumps``'d, without an error
-other than :class:`RecordError` (an example record that no longer fits).
+The safe behaviour: ``policykit.loads`` raises nothing but ``PolicyError``. A mutant the
+checker accepts is then evaluated (its main rule and one other, on its example record and
+on ``{}``), its lifecycles replayed (no event; every event in order; in reverse, twice),
+and each answer explained in zh and en, ``to_dict()``'d (no float anywhere) and
+``json.dumps``'d, without an error other than ``RecordError`` (an example record or a
+history that no longer fits).
 
-Time-boxed: :func:`hypothesis.find` draws mutants until the time is up (its condition
+Time-boxed: ``hypothesis.find`` draws mutants until the time is up (its condition
 runs each mutant and says "stop" at the deadline); only generation runs, no shrinking.
 A failing mutant is reduced afterwards (lines, then characters) while it fails the same
 way, so the reproducer printed is short.
@@ -29,7 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from hypothesis.errors import NoSuchExample
 import policykit
 from checks import ROOT, Outcome, Recorder, describe, signature, timed
 from checks.reduce import reduce_text
-from policykit.errors import PolicyError, RecordError
+from policykit.errors import PolicyError, PolicyLimitError, PolicySyntaxError, RecordError
 from policykit.records import load_data
 
 __all__ = ["Seed", "corpus", "mutants", "run", "try_policy"]
@@ -208,7 +209,7 @@ def mutants(seeds: list[Seed]) -> st.SearchStrategy[tuple[int, str, bool]]:
     def mutant(draw: Any) -> tuple[int, str, bool]:
         index = draw(st.integers(0, len(seeds) - 1))
         text = seeds[index].text
-        if draw(st.booleans()):
+        if draw(st.integers(0, 3)):  # three in four: a slice, quick to parse
             text = _slice(draw, text)
         for _ in range(draw(st.integers(1, 4))):
             kind = draw(st.sampled_from(("bytes", "tokens", "tokens", "lines", "nesting")))
@@ -264,7 +265,8 @@ def try_policy(text: str, record: Any, as_of: date, *, as_file: bool = False,
                rule_pick: int = 0, loads: Callable[[str], policykit.Policy] | None = None
                ) -> str:
     """Run one policy text through the pipeline and use what it answers. Returns
-    ``"refused"`` or ``"accepted"``; raises whatever escapes that should not."""
+    ``"refused"`` (by the parser), ``"refused by the checker"`` or ``"accepted"``;
+    raises whatever escapes that should not."""
     try:
         if as_file:
             with tempfile.TemporaryDirectory() as tmp:
@@ -273,8 +275,10 @@ def try_policy(text: str, record: Any, as_of: date, *, as_file: bool = False,
                 policy = policykit.load(path)
         else:
             policy = (loads or policykit.loads)(text)
+    except (PolicySyntaxError, PolicyLimitError):
+        return "refused"  # by the parser
     except PolicyError:
-        return "refused"
+        return "refused by the checker"
     names = policy.rule_names()
     rules = [None, names[rule_pick % len(names)]] if names else [None]
     for rule in rules:
@@ -285,10 +289,17 @@ def try_policy(text: str, record: Any, as_of: date, *, as_file: bool = False,
                 continue
             _use_result(result)
     for lifecycle in policy.lifecycles:
-        status = policy.lifecycle([], as_of=as_of, name=lifecycle.name)
-        status.explain("zh")
-        status.explain("en")
-        json.dumps(status.to_dict(), ensure_ascii=False)
+        names = [event.name for event in lifecycle.events]
+        for order in ([], names, names[::-1] * 2):
+            history = [{"on": (date(2016, 1, 1) + timedelta(days=90 * i)).isoformat(),
+                        "event": name} for i, name in enumerate(order)]
+            try:
+                status = policy.lifecycle(history, as_of=as_of, name=lifecycle.name)
+            except RecordError:
+                continue
+            status.explain("zh")
+            status.explain("en")
+            json.dumps(status.to_dict(), ensure_ascii=False)
     return "accepted"
 
 
@@ -320,13 +331,12 @@ def run(seconds: float = 120.0, *, max_inputs: int | None = None, derandomize: b
     """Fuzz for ``seconds`` (or ``max_inputs`` mutants, whichever comes first)."""
     outcome = Outcome(NAME)
     recorder = Recorder(outcome)
-    accepted = 0
+    said: dict[str, int] = {}
     with timed(outcome):
         seeds = corpus()
         deadline = time.monotonic() + seconds
 
         def probe(drawn: tuple[int, str, bool]) -> bool:
-            nonlocal accepted
             if time.monotonic() > deadline or (max_inputs is not None
                                                and outcome.inputs >= max_inputs):
                 return True  # time is up: "found", so find() stops
@@ -334,9 +344,9 @@ def run(seconds: float = 120.0, *, max_inputs: int | None = None, derandomize: b
             chosen = seeds[index]
             outcome.inputs += 1
             try:
-                if try_policy(text, chosen.record, chosen.as_of, as_file=as_file,
-                              rule_pick=outcome.inputs, loads=loads) == "accepted":
-                    accepted += 1
+                answer = try_policy(text, chosen.record, chosen.as_of, as_file=as_file,
+                                    rule_pick=outcome.inputs, loads=loads)
+                said[answer] = said.get(answer, 0) + 1
             except Exception as exc:
                 key = signature(exc)
                 if not recorder.seen(key):
@@ -350,7 +360,9 @@ def run(seconds: float = 120.0, *, max_inputs: int | None = None, derandomize: b
                            suppress_health_check=list(HealthCheck))
         with contextlib.suppress(NoSuchExample):  # the deadline ends the search
             find(mutants(seeds), probe, settings=options)
-    outcome.details = f"{accepted} accepted by the checker, evaluated and explained"
+    outcome.details = (f"{said.get('refused', 0)} refused by the parser, "
+                       f"{said.get('refused by the checker', 0)} by the checker, "
+                       f"{said.get('accepted', 0)} accepted, evaluated and explained")
     return outcome
 
 

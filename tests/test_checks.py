@@ -103,9 +103,11 @@ def test_fuzz_reports_a_loader_that_crashes_with_a_reduced_reproducer() -> None:
 
 
 def test_a_bundled_policy_is_accepted_and_garbage_refused() -> None:
-    (seed, *_) = fuzz.corpus()
+    (seed,) = [s for s in fuzz.corpus() if s.name == "shanghai/filing.policy"]
     assert fuzz.try_policy(seed.text, seed.record, seed.as_of) == "accepted"
     assert fuzz.try_policy(seed.text[:-200] + "((((", seed.record, seed.as_of) == "refused"
+    unknown = seed.text + '\ncriterion zz cites "一" = no_such_rule\n'
+    assert fuzz.try_policy(unknown, seed.record, seed.as_of) == "refused by the checker"
     invalid_utf8 = b"policy \xff".decode("utf-8", "surrogateescape")
     assert fuzz.try_policy(invalid_utf8, {}, AS_OF, as_file=True) == "refused"
 
