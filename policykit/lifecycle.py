@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -262,9 +262,11 @@ def parse_history(lc: CheckedLifecycle, history: object) -> tuple[HistoryEvent, 
                 + (f"; did you mean `{near}`?" if near else
                    f"; its events are {', '.join(names)}"))])
         year = item.get("year")
-        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-            raise RecordError([RecordProblem(f"{where}.year",
-                                             f"expected a year such as 2020, got {_show(year)}")])
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)
+                                 or not MINYEAR <= year <= MAXYEAR):
+            raise RecordError([RecordProblem(
+                f"{where}.year", f"expected a year such as 2020 (from {MINYEAR} to "
+                f"{MAXYEAR}), got {_show(year)}")])
         if events and on < events[-1].on:
             prev = events[-1]
             raise RecordError([RecordProblem(

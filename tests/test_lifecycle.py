@@ -418,6 +418,19 @@ def test_an_event_name_that_is_not_valid_unicode_is_printable() -> None:
     assert err.path == "history[0].event"
 
 
+@pytest.mark.parametrize("year", [0, -1, 10_000, 810_854, 10**100, True])
+def test_an_event_year_is_on_the_calendar(year: int) -> None:
+    err = refused([ev("2019-03-01", "approved"), ev("2019-12-01", "summary_submitted",
+                                                      year=year)])
+    assert err.path == "history[1].year"
+
+
+@pytest.mark.parametrize("year", [1, 2019, 9999])
+def test_an_event_year_within_the_calendar_is_taken(year: int) -> None:
+    POLICY.lifecycle([ev("2019-03-01", "approved"),
+                      ev("2019-12-01", "summary_submitted", year=year)], as_of=date(2020, 1, 1))
+
+
 def test_as_of_must_be_a_date_not_a_datetime() -> None:
     with pytest.raises(TypeError, match=re.escape("as_of must be a datetime.date, not datetime")):
         POLICY.lifecycle([ev("2019-03-01", "approved")], as_of=datetime(2020, 1, 1))

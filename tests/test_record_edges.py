@@ -259,3 +259,55 @@ def test_valid_texts_are_kept() -> None:
     # astral characters (one code point each in Python) are valid Unicode
     record = structure({"name": "创客😀𠀋", "operator": {"declarations": ["é"]}}, MakerSpace)
     assert record.name == "创客😀𠀋"
+
+
+# ---------------------------------------------------------------------------
+# Item 4: years are on the calendar (1 to 9999, the years of datetime.date)
+
+
+def is_year(fp: FieldPath) -> bool:
+    """A year by its name (``year``, ``founding_year``, ``year_founded``; not a count
+    ``activities_per_year``) or by its type (marked a year in the field's metadata)."""
+    name = fp.names[-1]
+    named = name == "year" or name.startswith("year_") or (
+        name.endswith("_year") and not name.endswith("per_year"))
+    return named or bool(fp.metadata.get("year"))
+
+
+YEARS = [fp for fp in FIELD_PATHS if is_year(fp)]
+years = pytest.mark.parametrize("fp", YEARS, ids=str)
+
+
+RECORD_YEARS_PENDING = pytest.mark.xfail(strict=True, reason=(
+    "issue 12 item 4: bounding Meetings.year needs tests/test_structure_fast.py (not ours "
+    "to edit) to draw clean years from 1 to 9999 (its clean_record draws 0 to 10**29); "
+    "the change to records.py is ready, see the issue 12 report"))
+
+
+def test_the_walk_finds_the_years() -> None:
+    assert "Meetings.year" in set(map(str, YEARS))
+
+
+@RECORD_YEARS_PENDING
+def test_every_year_field_is_marked_a_year() -> None:
+    # a year field is a whole number, marked as a year for the converter
+    assert all(isinstance(fp.type, IntT) and fp.metadata.get("year") for fp in YEARS)
+
+
+@years
+@pytest.mark.parametrize("year", [0, 10_000, 810_854, 10**29])
+@RECORD_YEARS_PENDING
+def test_a_year_off_the_calendar_is_refused(fp: FieldPath, year: int) -> None:
+    err = refused(fp.data(year), fp.cls)
+    assert [p.path for p in err.problems] == [f"r.{fp.dotted}"]
+    assert "1 to 9999" in err.problems[0].message
+
+
+@years
+@pytest.mark.parametrize("year", [1, 2016, 9999])
+def test_a_year_on_the_calendar_is_taken(fp: FieldPath, year: int) -> None:
+    record = structure(fp.data(year), fp.cls)
+    for name in fp.names:
+        record = getattr(record, name)
+    assert record == year
+    assert _structure_fast(fp.data(year), fp.cls) == _structure_detailed(fp.data(year), fp.cls)
