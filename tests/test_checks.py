@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -300,3 +301,27 @@ def test_the_diamond_chain_is_measured() -> None:
     assert found["not_met"]["failures"][1] == 1  # space.area, once however often shared
     assert found["met"]["explain_en"][1] > 0
     assert policykit.loads(cost.diamond(6)).evaluate({}, as_of=AS_OF).outcome == "unknown"
+
+
+# ---------------------------------------------------------------- the documentation
+
+_DOC = fuzz.ROOT / "docs" / "reliability.rst"
+_HAZARDS = fuzz.ROOT.parent / "shared" / "design" / "hazards.md"
+
+
+def test_the_hazard_table_names_tests_that_exist() -> None:
+    named = re.findall(r"``(test_\w+\.py)::(test_\w+)``", _DOC.read_text("utf-8"))
+    assert len(named) > 50
+    missing = [f"{file}::{name}" for file, name in named
+               if not re.search(rf"^def {name}\(", (fuzz.ROOT / "tests" / file).read_text(
+                   "utf-8"), re.MULTILINE)]
+    assert missing == []
+
+
+@pytest.mark.skipif(not _HAZARDS.exists(), reason="../shared is not beside the checkout")
+def test_the_hazard_table_has_every_hazard_of_the_design_notes() -> None:
+    rows = re.findall(r"^\| ([^|]+?) \|", _HAZARDS.read_text("utf-8"), re.MULTILINE)
+    hazards = [row for row in rows if row not in ("hazard", "---")]
+    assert len(hazards) == 21
+    text = " ".join(_DOC.read_text("utf-8").split())
+    assert [h for h in hazards if h.replace("`", "``") not in text] == []
