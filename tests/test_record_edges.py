@@ -8,7 +8,8 @@ the vocabulary is covered without editing this file.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -25,6 +26,7 @@ from policykit.records import (
     load_data,
     structure,
 )
+from policykit.stdlib.units import Dim
 from policykit.types import (
     BoolT,
     DateT,
@@ -32,6 +34,7 @@ from policykit.types import (
     IntT,
     ListT,
     MapT,
+    QuantityT,
     RecordT,
     SetT,
     TextT,
@@ -311,3 +314,119 @@ def test_a_year_on_the_calendar_is_taken(fp: FieldPath, year: int) -> None:
         record = getattr(record, name)
     assert record == year
     assert _structure_fast(fp.data(year), fp.cls) == _structure_detailed(fp.data(year), fp.cls)
+
+
+# ---------------------------------------------------------------------------
+# Item 5: hostile values, for every field of each kind the walk finds
+
+QUANTITIES = [fp for fp in FIELD_PATHS if isinstance(fp.type, QuantityT)]
+INTS = [fp for fp in FIELD_PATHS if isinstance(fp.type, IntT)]
+DATES = [fp for fp in FIELD_PATHS if isinstance(fp.type, DateT)]
+DATE_LISTS = [fp for fp in LISTS if isinstance(fp.type, ListT) and isinstance(fp.type.item,
+                                                                               DateT)]
+RECORDS = sorted({(fp.cls, fp.names[:i]) for fp in FIELD_PATHS for i in range(len(fp.names))},
+                 key=lambda pair: (pair[0].__name__, pair[1]))
+
+NOT_FINITE = [float("nan"), float("inf"), float("-inf"), Decimal("NaN"), Decimal("sNaN"),
+              Decimal("Infinity"), Decimal("-Infinity"), "NaN", "Infinity", "NaN m2", "inf 元"]
+TOO_BIG = [10**10000, 10**31, Decimal("1e10000"), Decimal("1e-10000"), "1e10000 m2",
+           "1" * 5000 + " m2", "9" * 40 + "元"]
+NEGATIVE = [-1, Decimal("-0.5"), Decimal("-0"), "-5 m2", "-3 months", "-100万元"]
+BY_DIMENSION = {Dim.AREA: "500 m2", Dim.MONEY: "100万元", Dim.DURATION: "3 years",
+                Dim.RATIO: "30%"}
+IMPOSSIBLE_DATES = ["2016-02-30", "2015-02-29", "2016-13-01", "2016-00-10", "0000-01-01",
+                    "10000-01-01", "2016-9-1", "20160901", "2016-W01-1", "2016-09-01T00:00",
+                    datetime(2016, 9, 1, 8, 0), 20160901]
+
+
+def short(value: object) -> str:
+    """A test id: repr, cut (a 10**10000 has no repr at all by default)."""
+    if isinstance(value, int) and value > 10**100:
+        return "huge-int"
+    return repr(value)[:30]
+
+
+def only_at(err: RecordError, path: str) -> None:
+    assert [p.path for p in err.problems] == [path]
+
+
+@pytest.mark.parametrize("fp", QUANTITIES, ids=str)
+@pytest.mark.parametrize("value", NOT_FINITE + TOO_BIG + NEGATIVE, ids=short)
+def test_hostile_quantities(fp: FieldPath, value: object) -> None:
+    only_at(refused(fp.data(value), fp.cls), f"r.{fp.dotted}")
+
+
+@pytest.mark.parametrize("fp", QUANTITIES, ids=str)
+def test_quantities_of_another_dimension(fp: FieldPath) -> None:
+    assert isinstance(fp.type, QuantityT)
+    for dim, text in BY_DIMENSION.items():
+        if dim is not fp.type.dim:
+            err = refused(fp.data(text), fp.cls)
+            only_at(err, f"r.{fp.dotted}")
+            assert "not a" in err.problems[0].message or "expected" in err.problems[0].message
+
+
+@pytest.mark.parametrize("fp", INTS, ids=str)
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), Decimal("NaN"),
+                                   Decimal("Infinity"), 10**10000, Decimal("1e10000"), -1,
+                                   1.5, Decimal("2.5"), True, "3"], ids=short)
+def test_hostile_whole_numbers(fp: FieldPath, value: object) -> None:
+    only_at(refused(fp.data(value), fp.cls), f"r.{fp.dotted}")
+
+
+@pytest.mark.parametrize("fp", DATES, ids=str)
+@pytest.mark.parametrize("value", IMPOSSIBLE_DATES, ids=short)
+def test_impossible_dates(fp: FieldPath, value: object) -> None:
+    only_at(refused(fp.data(value), fp.cls), f"r.{fp.dotted}")
+
+
+@pytest.mark.parametrize("fp", DATE_LISTS, ids=str)
+@pytest.mark.parametrize("value", IMPOSSIBLE_DATES, ids=short)
+def test_impossible_dates_in_a_list(fp: FieldPath, value: object) -> None:
+    only_at(refused(fp.data(["2016-09-01", value]), fp.cls), f"r.{fp.dotted}[1]")
+
+
+def nested(depth: int, leaf: object, kind: str) -> object:
+    value = leaf
+    for _ in range(depth):
+        value = [value] if kind == "list" else {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("fp", FIELD_PATHS, ids=str)
+@pytest.mark.parametrize("kind", ["list", "dict"])
+def test_deeply_nested_values(fp: FieldPath, kind: str) -> None:
+    # far deeper than the recursion limit: nothing may recurse into a value
+    err = refused(fp.data(nested(5000, "x", kind)), fp.cls)
+    assert len(err.problems) == 1
+    assert err.path.startswith(f"r.{fp.dotted}")
+    assert len(str(err)) < 2000
+
+
+@pytest.mark.parametrize(("cls", "names"), RECORDS,
+                         ids=[".".join((c.__name__, *n)) for c, n in RECORDS])
+@pytest.mark.parametrize("key", ["nmae", "_x", "名称", "", "NAME"])
+def test_unknown_keys_at_every_level(cls: type, names: tuple[str, ...], key: str) -> None:
+    data: Any = {key: 1}
+    for name in reversed(names):
+        data = {name: data}
+    err = refused(data, cls)
+    assert err.path == ".".join(("r", *names, key))
+
+
+@pytest.mark.parametrize(("text", "fmt"), [
+    ('{"area": NaN}', "json"), ('{"area": Infinity}', "json"), ('{"area": -Infinity}', "json"),
+    ('{"area": 1, "area": 2}', "json"), ('{"operator": {"name": "a", "name": "b"}}', "json"),
+    ("[" * 100_000, "json"), ('{"a":' * 100_000, "json"),
+    ("area: 1\narea: 2", "yaml"), ("operator: {name: a, name: b}", "yaml"),
+    ("a: &x 1\nb: *x", "yaml"), ("a: *x", "yaml"), ("a: !!python/object/apply:os.system [id]",
+                                                     "yaml"),
+    ("a: !!timestamp 2016-01-01", "yaml"), ("a: !custom 1", "yaml"), ("a: !!binary aGk=", "yaml"),
+    ("a: !!float .nan", "yaml"), ("a: !!set {x}", "yaml"), ("[" * 100_000, "yaml"),
+    ("a:\n" + "".join(" " * i + "- \n" for i in range(1, 3000)), "yaml"),
+])
+def test_hostile_documents_are_refused_at_the_document(text: str, fmt: str) -> None:
+    with pytest.raises(RecordError) as info:
+        load_data(text, fmt)  # type: ignore[arg-type]
+    assert info.value.path == "<document>"
+    str(info.value).encode("utf-8")
