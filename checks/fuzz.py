@@ -4,7 +4,9 @@ Hypothesis draws each mutant: a bundled policy (whole, or its header and a run o
 statements), then one to four mutations of it: byte flips, insertions, deletions and
 copies (decoded with ``surrogateescape``, so invalid UTF-8 arrives as lone surrogates);
 token deletion, duplication, swapping and replacement (by tokens of every bundled policy
-and a list of hostile ones); lines spliced in from another bundled policy; deep nesting.
+and a list of hostile ones); numbers made extreme (counts, quantities, years, months and
+days: ``0``, ``9999``, 30 and 31 digits); lines spliced in from another bundled policy;
+deep nesting.
 One mutant in 40 is written to a file and read with ``policykit.load``, so the bytes
 path (invalid UTF-8, size) is fuzzed too.
 
@@ -201,6 +203,23 @@ def _mutate_nesting(draw: Any, text: str) -> str:
     return text[:at] + "(" * depth + text[at:end] + ")" * depth + text[end:]
 
 
+_EXTREME_NUMBERS = ("0", "1", "2", "9999", "10000", "0001", "12", "13", "29", "30", "31",
+                    "32", "100000", "0.000001", "999999999999999999999999999999",
+                    "1000000000000000000000000000000", "99999999")
+
+
+def _mutate_number(draw: Any, text: str) -> str:
+    """A number (a count, a quantity, a year, a month, a day) made extreme: the text
+    still parses and often checks, so evaluation meets it (a period of 99999999 years,
+    a date in 9999, a share of 1000000%)."""
+    toks = _tokens(text)
+    numbers = [i for i, tok in enumerate(toks) if tok[:1].isdigit()]
+    if not numbers:
+        return text
+    toks[draw(st.sampled_from(numbers))] = draw(st.sampled_from(_EXTREME_NUMBERS))
+    return "".join(toks)
+
+
 def mutants(seeds: list[Seed]) -> st.SearchStrategy[tuple[int, str, bool]]:
     """(index of the seed, mutant text, read from a file as bytes)."""
     vocabulary = _vocabulary(seeds)
@@ -212,8 +231,11 @@ def mutants(seeds: list[Seed]) -> st.SearchStrategy[tuple[int, str, bool]]:
         if draw(st.integers(0, 3)):  # three in four: a slice, quick to parse
             text = _slice(draw, text)
         for _ in range(draw(st.integers(1, 4))):
-            kind = draw(st.sampled_from(("bytes", "tokens", "tokens", "lines", "nesting")))
-            if kind == "bytes":
+            kind = draw(st.sampled_from(("bytes", "tokens", "tokens", "lines", "nesting",
+                                         "number", "number")))
+            if kind == "number":
+                text = _mutate_number(draw, text)
+            elif kind == "bytes":
                 text = _mutate_bytes(draw, text)
             elif kind == "tokens":
                 text = _mutate_tokens(draw, text, vocabulary)

@@ -16,11 +16,12 @@ JSON, deep brackets. ``as_of`` is sometimes a corner of the calendar (0001-01-01
 
 The safe behaviour: a :class:`RecordError` whose every problem names a path (at the
 record root, ``<document>``, or under it) with a short message, or a :class:`Result`
-whose ``outcome``, ``failures`` and ``missing`` answer; for one Result in 20 also
+whose ``outcome``, ``failures`` and ``missing`` answer; for one input in 20 also
 ``to_dict()`` (no float anywhere; ``json.dumps`` works) and ``explain("zh")`` and
-``explain("en")``; the caller's record unchanged. A ``TypeError`` naming ``as_of`` for a
-datetime ``as_of`` is accepted (the API's own check). Anything else is a failure, printed
-with the record reduced (fields removed while it fails the same way).
+``explain("en")``, the caller's record unchanged, and ``evaluate_many`` answering (or
+refusing, with the same problems) as ``evaluate`` did. A ``TypeError`` naming ``as_of``
+for a datetime ``as_of`` is accepted (the API's own check). Anything else is a failure,
+printed with the record reduced (fields removed while it fails the same way).
 """
 
 from __future__ import annotations
@@ -355,6 +356,10 @@ def probe(target: Target, record: Any, as_of: date, *, full: bool,
         result = (evaluate or policy.evaluate)(record, as_of=as_of, rule=target.rule)
     except RecordError as err:
         _check_record_error(err, target.subject)
+        if full and evaluate is None:
+            _same_refusal(policy, target, record, as_of, err)
+        if full and pyrepr(record) != before:
+            raise Unsafe("the caller's record was changed (and refused)") from None
         return "refused"
     except TypeError as err:
         if isinstance(as_of, datetime) and "as_of" in str(err):
@@ -372,7 +377,33 @@ def probe(target: Target, record: Any, as_of: date, *, full: bool,
         result.explain("en")
         if pyrepr(record) != before:
             raise Unsafe("the caller's record was changed")
+        if evaluate is None:
+            _same_answer(policy, target, record, as_of, result)
     return outcome
+
+
+def _same_answer(policy: policykit.Policy, target: Target, record: Any, as_of: date,
+                 result: policykit.Result) -> None:
+    """``evaluate_many`` answers a record as ``evaluate`` did."""
+    try:
+        (other,) = policy.evaluate_many([record], as_of=as_of, rule=target.rule)
+    except RecordError as err:
+        raise Unsafe(f"evaluate_many refused a record evaluate answered: {err}") from None
+    if (other.outcome, other.failures, other.missing) != (result.outcome, result.failures,
+                                                          result.missing):
+        raise Unsafe("evaluate_many answered differently from evaluate")
+
+
+def _same_refusal(policy: policykit.Policy, target: Target, record: Any, as_of: date,
+                  err: RecordError) -> None:
+    """``evaluate_many`` refuses a record as ``evaluate`` did, with the same problems."""
+    try:
+        list(policy.evaluate_many([record], as_of=as_of, rule=target.rule))
+    except RecordError as again:
+        if again.problems != err.problems:
+            raise Unsafe("evaluate_many and evaluate report different problems") from None
+        return
+    raise Unsafe("evaluate_many answered a record evaluate refused")
 
 
 def inputs(rng: random.Random, every: list[Target]) -> Iterator[tuple[Target, Any, date,
