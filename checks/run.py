@@ -9,7 +9,7 @@ Prints one line per check (``fuzz-parser: 11873 inputs, 0 failures (120.0 s); ..
 then every failure's reproducer (at most 20), and exits with status 1 if any check found
 a failure (2 for a usage error). ``--quick`` runs each check briefly (about a minute in
 all), for a look before a commit; CI runs the defaults: 120 s of fuzzing, 10^5 hostile
-records (at most 100 s), 60 s of differential testing, four hash seeds (a minute at most
+records (at most 100 s), 45 s of differential testing, four hash seeds (a minute at most
 per child process), diamond chains of 10 to 80 levels (30 s at most per chain): about
 four minutes, six at worst.
 """
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds-hostile", type=float, default=None,
                         help="at most this many seconds of hostile records (default 100)")
     parser.add_argument("--seconds-differential", type=float, default=None,
-                        help="seconds of differential testing (default 60)")
+                        help="seconds of differential testing (default 45)")
     parser.add_argument("--quick", action="store_true",
                         help="a short run of every check (about a minute)")
     parser.add_argument("--only", nargs="+", choices=sorted(CHECKS), metavar="NAME",
@@ -90,7 +90,7 @@ def _defaults(args: argparse.Namespace) -> None:
     quick = args.quick
     for name, full, short in (("seconds_fuzz", 120.0, 10.0), ("records", 100_000, 5_000),
                               ("seconds_hostile", 100.0, 20.0),
-                              ("seconds_differential", 60.0, 10.0)):
+                              ("seconds_differential", 45.0, 10.0)):
         if getattr(args, name) is None:
             setattr(args, name, short if quick else full)
     args.seeds = ("0", "1") if quick else ("0", "1", "2", "12345")
