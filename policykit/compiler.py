@@ -538,11 +538,13 @@ class _Compiler:
         op = "and" if expr.quantifier == "all" else "or"
         names = [b.name for b in expr.branches]
         return self._junction(op, expr.quantifier, parts, expr.text, names,
-                              [b.text for b in expr.branches])
+                              [b.text for b in expr.branches],
+                              [b.label for b in expr.branches])
 
     def _junction(self, op: str, quantifier: str | None, parts: list[tuple[Decide, Explain]],
                   text: str, names: list[str | None],
-                  texts: list[str] | None = None) -> tuple[Decide, Explain]:
+                  texts: list[str] | None = None,
+                  labels: list[Label | None] | None = None) -> tuple[Decide, Explain]:
         decides = tuple(d for d, _ in parts)
         explains = tuple(e for _, e in parts)
         combine = _and if op == "and" else _or
@@ -576,7 +578,9 @@ class _Compiler:
                 if names[index] is not None:
                     child = t.Trace("branch", child.outcome,
                                     texts[index] if texts else child.condition, (child,),
-                                    name=names[index], label=Label(names[index] or ""),
+                                    name=names[index],
+                                    label=(labels[index] if labels else None)
+                                    or Label(names[index] or ""),
                                     combine=kind)
                 children.append(child)
             outcome = combine([c.outcome for c in children])

@@ -65,6 +65,7 @@ CODES: dict[str, tuple[Category, str]] = {
     "PK503": (Category.POLICY, "an empty combination"),
     "PK504": (Category.POLICY, "`unsettled` without a note on the source"),
     "PK505": (Category.POLICY, "a lifecycle without states or an initial state"),
+    "PK506": (Category.POLICY, "a named branch without a label in both languages"),
 }
 """Every diagnostic code, its category and its title (docs/reference/errors)."""
 

@@ -9,11 +9,16 @@ Periods count as 民法典 第二百零一–二百零三条 do (see :mod:`polic
 period starts the day after its event and ends on the corresponding day (month ends
 clamped); a ban "within two years" still applies on its last day. Discretion is data:
 where the text lets the authority choose, a transition ``-> decision "…"`` reports the
-decision as due and changes nothing; a later event records what was decided.
+decision as due and changes nothing; a later event records what was decided. A mandatory
+act (将取消, ``-> mandatory "…" done by E``) is due in the same way, marked mandatory, with
+the earliest end of the ban it would start: the state changes, and the ban starts, on the
+date the act is recorded. Consecutive years are the years events are for (an event's
+``year``, else the year of its date, which the explanation then says was assumed).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping, Sequence
 from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
@@ -70,17 +75,31 @@ class DutyDue:
 
 @attrs.frozen
 class DecisionDue:
-    """A decision the text leaves to the authority, due since ``since``."""
+    """A decision the text leaves to the authority, due since ``since``; or, when
+    ``mandatory``, an act the text requires of it (将取消: a cancellation), due since
+    ``since`` and not yet recorded. ``ban``: the ban the act would start (its length, the
+    earliest day it could end — counted from ``since``, the earliest day the act could be
+    recorded — and its citations)."""
 
     label: Label
     since: date
     decided_by: tuple[str, ...]
     citations: tuple[CheckedCitation, ...]
     notes: tuple[CheckedNote, ...] = ()
+    mandatory: bool = False
+    ban: tuple[Duration, date, tuple[CheckedCitation, ...]] | None = None
+
+    @property
+    def earliest_ban_end(self) -> date | None:
+        """The last day of the ban if the act were recorded today at the earliest (on
+        ``since``); None if it starts no ban."""
+        return self.ban[1] if self.ban else None
 
     def to_dict(self) -> dict[str, Any]:
         return {"decision": {"zh": self.label.zh, "en": self.label.en},
                 "since": self.since.isoformat(), "decided_by": list(self.decided_by),
+                "mandatory": self.mandatory,
+                "earliest_ban_end": self.ban[1].isoformat() if self.ban else None,
                 "cites": [c.article for c in self.citations]}
 
 
@@ -89,7 +108,8 @@ class Step:
     """One line of the timeline.
 
     ``kind``: ``transition`` (state changed or stayed by a rule), ``extension``,
-    ``decision_due``, ``recorded`` (a duty done, a decision recorded, a year counted),
+    ``decision_due``, ``act_due`` (a mandatory act due; ``reason`` ``already_due`` when it
+    was due before), ``recorded`` (a duty done, a decision recorded, a year counted),
     ``missed`` (a duty not done by its date; known the day after), ``not_allowed`` (the
     state does not allow the event; ``reason`` says why), ``future`` is never recorded.
     """
@@ -114,6 +134,9 @@ class Step:
     needed: int = 0
     holiday_moved_from: date | None = None
     holiday_unknown: bool = False  # the holiday calendar does not cover the deadline's year
+    decided_act: bool = False  # ``decided`` is a mandatory act, now recorded
+    year: int | None = None  # the year counted towards consecutive years
+    year_assumed: bool = False  # ``year`` is the year of the date: the event named none
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -134,9 +157,16 @@ class Step:
             out["ban"] = {"for": duration_en(self.ban[0]), "until": self.ban[1].isoformat(),
                           "cites": [c.article for c in self.ban[2]]}
         if self.decision:
-            out["decision_due"] = {"zh": self.decision.zh, "en": self.decision.en}
+            out["act_due" if self.kind == "act_due" else "decision_due"] = {
+                "zh": self.decision.zh, "en": self.decision.en}
         if self.decided:
             out["decided"] = {"zh": self.decided.zh, "en": self.decided.en}
+            if self.decided_act:
+                out["decided_mandatory"] = True
+        if self.year is not None:
+            out["year"] = self.year
+            if self.year_assumed:
+                out["year_assumed"] = True
         if self.duty:
             out["duty"] = {"zh": self.duty.zh, "en": self.duty.en}
         if self.due:
@@ -175,6 +205,18 @@ class LifecycleStatus:
         """False while a ban runs: up to and including its last day."""
         return self.barred_until is None or self.as_of > self.barred_until
 
+    @property
+    def reapply_notes(self) -> tuple[CheckedNote, ...]:
+        """The notes on applying again from the current state (where the text is silent,
+        the reading applied): those of the transitions from it back to the initial state."""
+        lc = self.lifecycle
+        found: dict[str, CheckedNote] = {}
+        for t in lc.transitions:
+            if t.source == self.state != lc.initial and t.effect == "go" \
+                    and t.target == lc.initial:
+                found.update((n.name, n) for n in t.notes)
+        return tuple(found.values())
+
     def explain(self, lang: str = "zh") -> str:
         """The timeline, event by event, with the rule that fired and its citation."""
         return render_lifecycle(self, lang)
@@ -191,6 +233,7 @@ class LifecycleStatus:
                            for d, cs in self.extensions],
             "may_reapply": self.may_reapply,
             "barred_until": self.barred_until.isoformat() if self.barred_until else None,
+            "reapply_notes": [n.name for n in self.reapply_notes],
             "duties": [d.to_dict() for d in self.duties],
             "decisions_due": [d.to_dict() for d in self.decisions_due],
             "timeline": [s.to_dict() for s in self.timeline],
@@ -304,8 +347,10 @@ class _Run:
         self.steps: list[Step] = []
         self.active: dict[str, date] = {}  # duty -> since
         self.next_year: dict[str, int] = {}
+        self.first_year: dict[str, int] = {}  # the first year a yearly duty is due
         self.done: dict[str, set[int]] = {}
         self.triggered: dict[str, date] = {}  # duty due after an event -> since
+        self.fired: dict[int, date] = {}  # id of a transition -> when it last fired here
 
     # -------------------------------------------------------- duties
 
@@ -315,7 +360,14 @@ class _Run:
 
     def _first_year(self, duty: LcDutyDef, since: date) -> int:
         due = self._due(duty, since.year)
-        return since.year if due is not None and since < due else since.year + 1
+        first = since.year if due is not None and since < due else since.year + 1
+        if duty.mostly and first == since.year:
+            # `each year, mostly held`: the year of entry only if the greater part of it
+            # is left, counted from the day after entry (第二百零一条) to 31 December
+            left = (date(since.year, 12, 31) - since).days
+            if 2 * left <= (366 if calendar.isleap(since.year) else 365):
+                first += 1
+        return first
 
     def _update_duties(self, on: date | None) -> None:
         for duty in self.lc.duties:
@@ -324,7 +376,8 @@ class _Run:
                 self.active[duty.name] = on
                 self.done[duty.name] = set()
                 if duty.month_day is not None:
-                    self.next_year[duty.name] = self._first_year(duty, on)
+                    first = self._first_year(duty, on)
+                    self.next_year[duty.name] = self.first_year[duty.name] = first
             elif not inside:
                 self.active.pop(duty.name, None)
                 self.triggered.pop(duty.name, None)
@@ -380,6 +433,8 @@ class _Run:
                                 self.state, self.state, duty.citations, duty=duty.label)
                 continue
             year = ev.year if ev.year is not None else ev.on.year
+            if ev.year is None and year < self.first_year[duty.name]:
+                year = self.first_year[duty.name]  # done early: for the first year due
             due = self._due(duty, year)
             if due is not None and ev.on <= due and year >= self.next_year[duty.name]:
                 self.done[duty.name].add(year)
@@ -395,22 +450,23 @@ class _Run:
     def apply(self, ev: HistoryEvent) -> None:
         label = self.lc.event(ev.event).label
         decided: Label | None = None
+        act = False
         for d in self.decisions:
             if ev.event in d.decided_by:
-                decided = d.label
+                decided, act = d.label, d.mandatory
                 self.decisions.remove(d)
                 break
         duty_step = self._duty_event(ev)
         rules = [t for t in self.lc.transitions
                  if not t.missed and t.trigger == ev.event and t.source == self.state]
         if rules:
-            self._fire(ev, label, rules, decided=decided)
+            self._fire(ev, label, rules, decided=decided, act=act)
             return
         if duty_step is not None:
-            self.steps.append(attrs.evolve(duty_step, decided=decided))
+            self.steps.append(attrs.evolve(duty_step, decided=decided, decided_act=act))
         elif decided is not None:
             self.steps.append(Step(ev.on, ev.event, label, "recorded", self.state, self.state,
-                                   decided=decided))
+                                   decided=decided, decided_act=act))
         elif any(d.after == ev.event for d in self.lc.duties if d.name in self.triggered):
             duty = next(d for d in self.lc.duties if d.after == ev.event)
             self.steps.append(Step(ev.on, ev.event, label, "recorded", self.state, self.state,
@@ -419,16 +475,24 @@ class _Run:
             self.steps.append(Step(ev.on, ev.event, label, "not_allowed", self.state,
                                    self.state, reason="no_rule"))
 
-    def _guard(self, t: LcTransitionDef, on: date, key: str
+    def _guard(self, t: LcTransitionDef, on: date, key: str, year: int, decided: bool
                ) -> tuple[bool, str, date | None, int, Deadline | None]:
         """Whether ``t`` may fire on ``on``: (ok, reason, date, count, the deadline of a
-        ``within`` guard, with 第二百零三条 applied when the policy asks for it)."""
+        ``within`` guard, with 第二百零三条 applied when the policy asks for it). ``year``
+        is the year the event is for; ``decided`` whether it records a decision due."""
         g = t.guard
         if g is None:
             return True, "", None, 0, None
         if g.kind == "after_period":
             end = self.period[1] if self.period else None
             return (end is not None and on > end), "period_running", end, 0, None
+        if g.kind == "after_extension":
+            end = self.period[1] if self.period else None
+            if end is not None and on <= end:
+                return False, "period_running", end, 0, None
+            return bool(self.extensions) and end is not None, "not_extended", end, 0, None
+        if g.kind == "when_decided":
+            return decided, "not_decided", self.fired.get(id(t)), 0, None
         if g.kind == "after_ban":
             ok = self.ban_until is None or on > self.ban_until
             return ok, "barred", self.ban_until, 0, None
@@ -443,36 +507,52 @@ class _Run:
             if self.lc.holidays is not None:
                 deadline = holiday_deadline(last)
             return (on <= deadline.last_day, "too_late", deadline.last_day, 0, deadline)
-        # consecutive calendar years, counted since entry into the state
+        # consecutive years, each the year an event is for, counted since entry into the
+        # state: the run of years that holds this one (a late record can close a gap)
         years = self.years.setdefault(key, set())
-        years.add(on.year)
-        count = 0
-        while on.year - count in years:
-            count += 1
+        years.add(year)
+        low, high = year, year
+        while low - 1 in years:
+            low -= 1
+        while high + 1 in years:
+            high += 1
+        count = high - low + 1
         return count >= g.times, "counting", None, count, None
 
     def _fire(self, ev: HistoryEvent, label: Label, rules: list[LcTransitionDef], *,
-              decided: Label | None = None,
+              decided: Label | None = None, act: bool = False,
               missed: tuple[LcDutyDef, date] | None = None) -> None:
         key = ("missed:" if missed else "") + ev.event
+        # the year the event is for: a missed duty's, else the event's own, else (assumed,
+        # and the explanation says so) the year of its date
+        year = missed[1].year if missed else ev.year if ev.year is not None else ev.on.year
+        counted = any(t.guard is not None and t.guard.kind == "consecutive" for t in rules)
+        shown = (year if counted else None, counted and not missed and ev.year is None)
         failure: Step | None = None
         counting: Step | None = None
         for t in rules:
-            ok, reason, when, count, deadline = self._guard(t, ev.on, key)
+            ok, reason, when, count, deadline = self._guard(t, ev.on, key, year,
+                                                            decided is not None)
             moved = deadline.moved_from if deadline else None
             unknown = deadline.unknown if deadline else False
             if ok:
-                self._effect(t, ev, label, decided, missed, count, moved, unknown)
+                self._effect(t, ev, label, decided, missed, count, moved, unknown, act=act,
+                             shown=shown)
                 return
+            if reason == "not_decided":
+                raise self._not_decided(t, ev, when)
             if reason == "counting":
                 assert t.guard is not None
                 counting = counting or Step(ev.on, ev.event, label, "recorded", self.state,
                                             self.state, t.citations, reason="counting",
-                                            count=count, needed=t.guard.times, decided=decided)
+                                            count=count, needed=t.guard.times, decided=decided,
+                                            decided_act=act, year=shown[0],
+                                            year_assumed=shown[1])
             elif failure is None:
                 failure = Step(ev.on, ev.event, label, "not_allowed", self.state, self.state,
                                t.citations, reason=reason, reason_date=when, decided=decided,
-                               holiday_moved_from=moved, holiday_unknown=unknown)
+                               holiday_moved_from=moved, holiday_unknown=unknown,
+                               decided_act=act, year=shown[0], year_assumed=shown[1])
         failure = counting or failure
         assert failure is not None
         if missed:
@@ -480,18 +560,58 @@ class _Run:
                                    else failure.kind, duty=missed[0].label, due=missed[1])
         self.steps.append(failure)
 
+    def _not_decided(self, t: LcTransitionDef, ev: HistoryEvent, before: date | None
+                     ) -> RecordError:
+        """A ``when decided`` event that records no decision due: the history contradicts
+        the text (an extension nobody could grant), so it is refused."""
+        labels = "」或「".join(dict.fromkeys(
+            o.decision.zh for o in self.lc.transitions
+            if o.effect == "decide" and o.decision is not None and o.source == self.state
+            and ev.event in o.decided_by))
+        articles = "、".join(c.article for c in t.citations)
+        return RecordError([RecordProblem(
+            f"history[{ev.index}]",
+            f"`{ev.event}` on {ev.on.isoformat()} is refused: under {articles} it only "
+            f"records the decision 「{labels}」 when that is due, and none is due"
+            + (f"; `{ev.event}` was already recorded on {before.isoformat()}" if before
+               else ""))])
+
+    def _act_ban(self, t: LcTransitionDef, since: date
+                 ) -> tuple[Duration, date, tuple[CheckedCitation, ...]] | None:
+        """The ban a mandatory act would start, counted from ``since`` (the earliest day it
+        could be recorded): that of the state its recording event leads to."""
+        for o in self.lc.transitions:
+            if o.effect == "go" and not o.missed and o.source == self.state \
+                    and o.trigger in t.decided_by and o.target not in {None, self.state}:
+                assert o.target is not None
+                ban = self.lc.ban(o.target)
+                if ban is not None:
+                    return ban.duration, add_period(since, ban.duration).last_day, ban.citations
+        return None
+
     def _effect(self, t: LcTransitionDef, ev: HistoryEvent, label: Label, decided: Label | None,
                 missed: tuple[LcDutyDef, date] | None, count: int, moved: date | None,
-                unknown: bool = False) -> None:
+                unknown: bool = False, *, act: bool = False,
+                shown: tuple[int | None, bool] = (None, False)) -> None:
         duty, due = (missed[0].label, missed[1]) if missed else (None, None)
         base = Step(ev.on, ev.event, label, "transition", self.state, self.state, t.citations,
                     decided=decided, duty=duty, due=due, count=count, holiday_moved_from=moved,
-                    holiday_unknown=unknown)
+                    holiday_unknown=unknown, decided_act=act, year=shown[0],
+                    year_assumed=shown[1])
+        self.fired[id(t)] = ev.on
         if t.effect == "decide":
             assert t.decision is not None
-            self.decisions.append(DecisionDue(t.decision, ev.on, t.decided_by, t.citations,
-                                              t.notes))
-            self.steps.append(attrs.evolve(base, kind="decision_due", decision=t.decision))
+            kind = "act_due" if t.mandatory else "decision_due"
+            before = next((d for d in self.decisions if d.label == t.decision
+                           and d.mandatory == t.mandatory), None)
+            if before is not None:  # due already: not due twice
+                self.steps.append(attrs.evolve(base, kind=kind, decision=t.decision,
+                                               reason="already_due", reason_date=before.since))
+                return
+            self.decisions.append(DecisionDue(
+                t.decision, ev.on, t.decided_by, t.citations, t.notes, t.mandatory,
+                self._act_ban(t, ev.on) if t.mandatory else None))
+            self.steps.append(attrs.evolve(base, kind=kind, decision=t.decision))
             return
         if t.effect == "extend":
             assert t.extend_by is not None and self.period is not None
@@ -528,6 +648,7 @@ class _Run:
         self.extensions = []
         self.years = {}
         self.decisions = []
+        self.fired = {}
         self.base_period = state.lasts
         self.period = (on, add_period(on, state.lasts).last_day) if state.lasts else None
         ban = self.lc.ban(state.name)
@@ -557,23 +678,36 @@ class _Run:
         return tuple(sorted(due, key=lambda d: (d.due or date.max, d.name)))
 
 
+def _run(info: PolicyInfo, lc: CheckedLifecycle, events: tuple[HistoryEvent, ...],
+         until: date, *, checking: bool = False) -> _Run:
+    """``events`` replayed up to and including ``until``; a RecordError where the history
+    contradicts the lifecycle (an event ``when decided`` that records no decision due).
+    ``checking`` (the events after as_of): a period past the calendar is no error."""
+    run = _Run(info, lc)
+    try:
+        for ev in events:
+            if ev.on > until:
+                break
+            run.advance_to(ev.on)
+            run.apply(ev)
+        run.advance_to(until)
+    except OverflowError:
+        if checking:
+            return run
+        raise RecordError([RecordProblem(
+            "history", "a period counted from this history ends after the year 9999")]) from None
+    return run
+
+
 def replay(info: PolicyInfo, lc: CheckedLifecycle, history: object, as_of: date
            ) -> LifecycleStatus:
     """Replay ``history`` through ``lc`` up to and including ``as_of``."""
     if not isinstance(as_of, date) or isinstance(as_of, datetime):
         raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
     events = parse_history(lc, history)
-    run = _Run(info, lc)
-    try:
-        for ev in events:
-            if ev.on > as_of:
-                break
-            run.advance_to(ev.on)
-            run.apply(ev)
-        run.advance_to(as_of)
-    except OverflowError:
-        raise RecordError([RecordProblem(
-            "history", "a period counted from this history ends after the year 9999")]) from None
+    if events and events[-1].on > as_of:
+        _run(info, lc, events, events[-1].on, checking=True)  # events after as_of too
+    run = _run(info, lc, events, as_of)
     return LifecycleStatus(
         info, lc, as_of, run.state, lc.state(run.state).label, run.entered,
         run.period[0] if run.period else None, run.period[1] if run.period else None,

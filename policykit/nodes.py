@@ -206,11 +206,14 @@ class Of:
 
 @attrs.frozen
 class Branch:
-    """One part of ``all of (...)`` / ``any of (...)``, optionally named."""
+    """One part of ``all of (...)`` / ``any of (...)``, optionally named; a named part
+    has a label (``city "经所在地科技局" en "Through the city's bureau": …``), which is
+    what explanations print."""
 
     name: str | None
     expr: Expr
     span: Span | None = _span()
+    label: Label | None = None
 
 
 @attrs.frozen
@@ -403,9 +406,12 @@ class LcEvent:
 @attrs.frozen
 class LcGuard:
     """When a transition may fire: ``after period``, ``after ban``, ``after 2 years``,
-    ``within 3 months``, ``twice consecutively`` (``times`` consecutive calendar years)."""
+    ``within 3 months``, ``twice consecutively`` (``times`` consecutive years),
+    ``after extension`` (after a period that was extended), ``when decided`` (only as the
+    record of a decision or act due)."""
 
-    kind: str  # after_period, after_ban, after_time, within_time, consecutive
+    kind: str  # after_period, after_ban, after_time, within_time, consecutive,
+    #            after_extension, when_decided
     amount: QuantityLit | None = None
     times: int = 0
     span: Span | None = _span()
@@ -414,7 +420,8 @@ class LcGuard:
 @attrs.frozen
 class LcOn:
     """``on EVENT [guard]: FROM -> TO`` (or ``-> decision "…" decided by E``, or
-    ``FROM extends PERIOD``); ``missed`` when the trigger is a missed duty."""
+    ``-> mandatory "…" done by E``, or ``FROM extends PERIOD``); ``missed`` when the
+    trigger is a missed duty; ``mandatory`` for an act the text requires (将取消)."""
 
     trigger: Ref
     missed: bool
@@ -428,6 +435,7 @@ class LcOn:
     citations: tuple[Citation, ...]
     notes: tuple[Ref, ...]
     span: Span | None = _span()
+    mandatory: bool = False
 
 
 @attrs.frozen
@@ -443,7 +451,8 @@ class LcBan:
 
 @attrs.frozen
 class LcDuty:
-    """``duty NAME in S…: EVENT by MM-DD each year`` or ``…: EVENT after TRIGGER``."""
+    """``duty NAME in S…: EVENT by MM-DD each year[, mostly held]`` or ``…: EVENT after
+    TRIGGER``; ``mostly``: the year of entry counts only if the greater part of it is left."""
 
     name: str
     label: Label | None
@@ -455,6 +464,7 @@ class LcDuty:
     notes: tuple[Ref, ...]
     span: Span | None = _span()
     name_span: Span | None = _span()
+    mostly: bool = False
 
 
 @attrs.frozen

@@ -637,17 +637,26 @@ class _Builder:
             assert isinstance(word, Token)
             self.words([word], "decided", self.span(effect))
             decided_by = tuple(self.ref(t) for t in effect.children[3:] if isinstance(t, Token))
+        elif e == "act":  # `-> mandatory "…" done by E`: an act the text requires
+            first, word = effect.children[0], effect.children[3]
+            assert isinstance(first, Token) and isinstance(word, Token)
+            self.words([first], "mandatory", self.span(effect))
+            self.words([word], "done", self.span(effect))
+            decision = self.label(effect.children[1], effect.children[2])
+            decided_by = tuple(self.ref(t) for t in effect.children[4:] if isinstance(t, Token))
         else:
             word = effect.children[0]
             assert isinstance(word, Token)
             self.words([word], "extends", self.span(effect))
             extend_by = self.quantity(effect.children[1])
         cites, notes = self.clauses(list(rest))
-        return n.LcOn(self.ref(trigger_tok), missed, guard, self.ref(source), e, target,
-                      decision, decided_by, extend_by, cites, notes, span=self.span(tree))
+        return n.LcOn(self.ref(trigger_tok), missed, guard, self.ref(source),
+                      "decide" if e == "act" else e, target, decision, decided_by, extend_by,
+                      cites, notes, span=self.span(tree), mandatory=e == "act")
 
-    _GUARDS = ("after period", "after ban", "after 2 years", "within 3 months",
-               "twice consecutively", "3 times consecutively")
+    _GUARDS = ("after period", "after ban", "after extension", "after 2 years",
+               "within 3 months", "twice consecutively", "3 times consecutively",
+               "when decided")
 
     def lc_guard(self, words: list[Token], span: Span | None) -> n.LcGuard | None:
         if not words:
@@ -655,8 +664,10 @@ class _Builder:
         text = [str(w) for w in words]
         kinds = [w.type for w in words]
         gspan = Span(self.source, words[0].start_pos or 0, words[-1].end_pos or 0)
-        if text in (["after", "period"], ["after", "ban"]):
+        if text in (["after", "period"], ["after", "ban"], ["after", "extension"]):
             return n.LcGuard(f"after_{text[1]}", span=gspan)
+        if text == ["when", "decided"]:
+            return n.LcGuard("when_decided", span=gspan)
         if len(words) == 2 and text[0] in {"after", "within"} and kinds[1] == "QUANTITY":
             kind = "after_time" if text[0] == "after" else "within_time"
             return n.LcGuard(kind, self.quantity(words[1]), span=gspan)
@@ -676,6 +687,7 @@ class _Builder:
         states: list[n.Ref] = []
         month_day: tuple[int, int] | None = None
         after: n.Ref | None = None
+        mostly = False
         clause_trees: list[Tree[Token] | Token | None] = []
         for child in rest:
             if isinstance(child, Token):
@@ -684,6 +696,9 @@ class _Builder:
                 md, each = child.children[0], child.children[1]
                 assert isinstance(md, Token) and isinstance(each, Token)
                 self.words([each], "each", self.span(child))
+                held = [k for k in child.children[3:] if isinstance(k, Token)]
+                if held:  # `each year, mostly held`
+                    mostly = self.words(held, "mostly held", self.span(child))
                 month, day = (int(x) for x in str(md).split("-"))
                 try:
                     date(2000, month, day)  # a leap year: 02-29 is a day of some years
@@ -702,7 +717,7 @@ class _Builder:
         cites, notes = self.clauses(clause_trees)
         return n.LcDuty(str(name_tok), self.opt_label(label_tree), tuple(states), event,
                         month_day, after, cites, notes, span=self.span(tree),
-                        name_span=self.span(name_tok))
+                        name_span=self.span(name_tok), mostly=mostly)
 
     def cite(self, tree: Tree[Token]) -> n.Citation:
         article_tok, instrument, quote = tree.children
@@ -846,8 +861,11 @@ class _Builder:
         for k in kids[1:]:
             assert isinstance(k, Tree)
             if k.data == "named_branch":
-                name_tok, body = k.children
-                branches.append(n.Branch(str(name_tok), self.expr(body), span=self.span(k)))
+                name_tok, label, body = k.children
+                assert body is not None
+                branches.append(n.Branch(str(name_tok), self.expr(body), span=self.span(k),
+                                         label=self.label(label.children[0], label.children[1])
+                                         if isinstance(label, Tree) else None))
             else:
                 branches.append(n.Branch(None, self.expr(k.children[0]), span=self.span(k)))
         return n.Combination(str(quant.children[0]), tuple(branches), span=span)

@@ -196,6 +196,7 @@ class TBranch:
     name: str | None
     expr: TExpr
     text: str
+    label: Label | None = None
 
 
 @attrs.frozen
@@ -316,7 +317,9 @@ class LcEventDef:
 @attrs.frozen
 class LcGuardDef:
     """``after_period``, ``after_ban``, ``after_time``/``within_time`` (``duration`` from
-    entry into the state) or ``consecutive`` (``times`` consecutive calendar years)."""
+    entry into the state), ``consecutive`` (``times`` consecutive years, each the year an
+    event is for), ``after_extension`` (after the end of a period that was extended) or
+    ``when_decided`` (the event only records a decision or act due; else a RecordError)."""
 
     kind: str
     duration: Duration | None = None
@@ -338,6 +341,9 @@ class LcTransitionDef:
     extend_unit: Unit | None
     citations: tuple[CheckedCitation, ...]
     notes: tuple[CheckedNote, ...]
+    mandatory: bool = False
+    """For ``decide``: an act the text requires (``-> mandatory "…" done by E``), not a
+    choice left to the authority."""
 
 
 @attrs.frozen
@@ -359,6 +365,9 @@ class LcDutyDef:
     after: str | None
     citations: tuple[CheckedCitation, ...]
     notes: tuple[CheckedNote, ...]
+    mostly: bool = False
+    """``each year, mostly held``: the year of entry is due only if the greater part of it
+    is left after the day of entry."""
 
 
 @attrs.frozen

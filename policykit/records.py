@@ -110,18 +110,21 @@ V = TypeVar("V")
 
 
 class LabeledEnum(Enum):
-    """An enum whose value is its English name and whose ``label`` is the Chinese one.
+    """An enum whose value is its name in records, whose ``label`` is the Chinese name
+    and ``label_en`` the English one, as explanations print them (never the value).
 
-    Members are declared as ``rd_design = "rd_design", "研发设计"``.
+    Members are declared as ``rd_design = "rd_design", "研发设计", "R&D and design"``.
     """
 
     _value_: str
     label: str
+    label_en: str
 
-    def __new__(cls, name: str, label: str) -> Self:
+    def __new__(cls, name: str, label: str, label_en: str) -> Self:
         member = object.__new__(cls)
         member._value_ = name
         member.label = label
+        member.label_en = label_en
         return member
 
     @classmethod
@@ -148,45 +151,53 @@ def _lookup_table(enum: type[LabeledEnum]) -> dict[str, LabeledEnum]:
 
 
 class LegalForm(LabeledEnum):
-    legal_person = "legal_person", "独立法人"
-    social_organization = "social_organization", "其他社会组织"
-    affiliated_unit = "affiliated_unit", "依托法人设立的相对独立机构"
-    unincorporated = "unincorporated", "非法人"
+    legal_person = "legal_person", "独立法人", "independent legal person"
+    social_organization = "social_organization", "其他社会组织", "other social organization"
+    affiliated_unit = (
+        "affiliated_unit", "依托法人设立的相对独立机构",
+        "relatively independent unit set up by a legal person",
+    )
+    unincorporated = "unincorporated", "非法人", "unincorporated"
 
 
 class Nature(LabeledEnum):
-    public_institution = "public_institution", "事业单位"
-    state_owned = "state_owned", "国有企业"
-    private = "private", "民营企业"
-    other = "other", "其他"
+    public_institution = "public_institution", "事业单位", "public institution"
+    state_owned = "state_owned", "国有企业", "state-owned enterprise"
+    private = "private", "民营企业", "private enterprise"
+    other = "other", "其他", "other"
 
 
 class OrgKind(LabeledEnum):
-    incubator = "incubator", "科技企业孵化器"
-    maker_space = "maker_space", "众创空间"
-    accelerator = "accelerator", "加速器"
-    science_park = "science_park", "科技园区"
-    university_science_park = "university_science_park", "大学科技园"
-    tech_enterprise = "tech_enterprise", "科技企业"
-    university = "university", "高校"
-    research_institute = "research_institute", "科研院所"
-    industrial_park = "industrial_park", "园区"
-    sme_service_center = "sme_service_center", "中小企业服务中心"
-    public_service_platform = "public_service_platform", "中小企业公共服务平台"
-    industry_window_platform = "industry_window_platform", "产业集群窗口平台"
-    service_agency = "service_agency", "服务机构"
-    innovation_base = "innovation_base", "创业创新基地"
-    enterprise = "enterprise", "企业"
+    incubator = "incubator", "科技企业孵化器", "technology business incubator"
+    maker_space = "maker_space", "众创空间", "maker space"
+    accelerator = "accelerator", "加速器", "accelerator"
+    science_park = "science_park", "科技园区", "science park"
+    university_science_park = "university_science_park", "大学科技园", "university science park"
+    tech_enterprise = "tech_enterprise", "科技企业", "technology enterprise"
+    university = "university", "高校", "university"
+    research_institute = "research_institute", "科研院所", "research institute"
+    industrial_park = "industrial_park", "园区", "industrial park"
+    sme_service_center = "sme_service_center", "中小企业服务中心", "SME service centre"
+    public_service_platform = (
+        "public_service_platform", "中小企业公共服务平台",
+        "SME public service platform",
+    )
+    industry_window_platform = (
+        "industry_window_platform", "产业集群窗口平台", "industry cluster window platform"
+    )
+    service_agency = "service_agency", "服务机构", "service agency"
+    innovation_base = "innovation_base", "创业创新基地", "innovation and entrepreneurship base"
+    enterprise = "enterprise", "企业", "enterprise"
 
 
 class Level(LabeledEnum):
     """A recognition level, ordered: none < county < city < provincial < national."""
 
-    none = "none", "未认定"
-    county = "county", "县级"
-    city = "city", "市级"
-    provincial = "provincial", "省级"
-    national = "national", "国家级"
+    none = "none", "未认定", "not recognised"
+    county = "county", "县级", "county level"
+    city = "city", "市级", "city level"
+    provincial = "provincial", "省级", "provincial level"
+    national = "national", "国家级", "national level"
 
     @property
     def rank(self) -> int:
@@ -218,66 +229,82 @@ _LEVEL_RANK: dict[Level, int] = {level: i for i, level in enumerate(Level)}
 
 
 class Premises(LabeledEnum):
-    owned = "owned", "自有"
-    leased = "leased", "租赁"
+    owned = "owned", "自有", "owned"
+    leased = "leased", "租赁", "leased"
 
 
 class Service(LabeledEnum):
-    rd_design = "rd_design", "研发设计"
-    tech_transfer = "tech_transfer", "技术转移"
-    certification_testing = "certification_testing", "认证检测"
-    incubation = "incubation", "创业孵化"
-    ip = "ip", "知识产权"
-    consulting = "consulting", "科技咨询"
-    finance = "finance", "科技金融"
-    info_platform = "info_platform", "信息平台"
-    tech_intermediary = "tech_intermediary", "科技中介"
-    results_trading = "results_trading", "成果交易"
+    rd_design = "rd_design", "研发设计", "R&D and design"
+    tech_transfer = "tech_transfer", "技术转移", "technology transfer"
+    certification_testing = "certification_testing", "认证检测", "certification and testing"
+    incubation = "incubation", "创业孵化", "incubation"
+    ip = "ip", "知识产权", "intellectual property"
+    consulting = "consulting", "科技咨询", "S&T consulting"
+    finance = "finance", "科技金融", "S&T finance"
+    info_platform = "info_platform", "信息平台", "information platform"
+    tech_intermediary = "tech_intermediary", "科技中介", "S&T intermediary services"
+    results_trading = "results_trading", "成果交易", "trading of research results"
 
 
 class Facility(LabeledEnum):
-    power = "power", "供电"
-    water = "water", "供水"
-    fire_safety = "fire_safety", "消防"
-    telecom = "telecom", "通讯"
-    network = "network", "网络"
+    power = "power", "供电", "power supply"
+    water = "water", "供水", "water supply"
+    fire_safety = "fire_safety", "消防", "fire safety"
+    telecom = "telecom", "通讯", "telecommunications"
+    network = "network", "网络", "network access"
 
 
 class System(LabeledEnum):
-    entry_evaluation = "entry_evaluation", "评估准入"
-    graduation = "graduation", "毕业"
-    exit = "exit", "退出/淘汰"
-    financial = "financial", "财务管理"
-    archive = "archive", "信息档案管理"
-    info_sharing = "info_sharing", "信息开放共享"
-    secretary_contact = "secretary_contact", "商务秘书和联系人"
-    project_selection = "project_selection", "项目遴选"
-    info_management = "info_management", "信息管理"
-    mentor_workflow = "mentor_workflow", "导师工作机制"
+    entry_evaluation = "entry_evaluation", "评估准入", "entry evaluation"
+    graduation = "graduation", "毕业", "graduation"
+    exit = "exit", "退出/淘汰", "exit or removal"
+    financial = "financial", "财务管理", "financial management"
+    archive = "archive", "信息档案管理", "records and archives"
+    info_sharing = "info_sharing", "信息开放共享", "open sharing of information"
+    secretary_contact = (
+        "secretary_contact", "商务秘书和联系人",
+        "business secretary and contact person",
+    )
+    project_selection = "project_selection", "项目遴选", "project selection"
+    info_management = "info_management", "信息管理", "information management"
+    mentor_workflow = "mentor_workflow", "导师工作机制", "mentor working mechanism"
 
 
 class Document(LabeledEnum):
-    application_form = "application_form", "申请表"
-    business_license = "business_license", "营业执照"
-    org_code_certificate = "org_code_certificate", "组织机构代码证"
-    legal_rep_id = "legal_rep_id", "法人代表身份证明"
-    seed_fund_proof = "seed_fund_proof", "种子资金证明"
-    property_or_lease = "property_or_lease", "产权证明或租赁协议"
-    management_structure = "management_structure", "管理机构设置文件"
-    entry_exit_rules = "entry_exit_rules", "入孵条件及退出办法"
-    team_roster = "team_roster", "入驻团队名单及协议"
-    staff_credentials = "staff_credentials", "管理团队学历培训证明"
-    mentor_appointments = "mentor_appointments", "导师聘书及记录"
-    activity_records = "activity_records", "活动记录"
+    application_form = "application_form", "申请表", "application form"
+    business_license = "business_license", "营业执照", "business licence"
+    org_code_certificate = "org_code_certificate", "组织机构代码证", "organization code certificate"
+    legal_rep_id = "legal_rep_id", "法人代表身份证明", "legal representative's identity document"
+    seed_fund_proof = "seed_fund_proof", "种子资金证明", "proof of seed funds"
+    property_or_lease = "property_or_lease", "产权证明或租赁协议", "property certificate or lease"
+    management_structure = (
+        "management_structure", "管理机构设置文件",
+        "document setting up the management",
+    )
+    entry_exit_rules = "entry_exit_rules", "入孵条件及退出办法", "entry conditions and exit rules"
+    team_roster = "team_roster", "入驻团队名单及协议", "list of resident teams and their agreements"
+    staff_credentials = (
+        "staff_credentials", "管理团队学历培训证明",
+        "management team's education and training certificates",
+    )
+    mentor_appointments = (
+        "mentor_appointments", "导师聘书及记录", "mentors' letters of appointment and records"
+    )
+    activity_records = "activity_records", "活动记录", "records of activities"
 
 
 class Route(LabeledEnum):
-    city_science_bureau = "city_science_bureau", "所在地科技局"
-    hitech_zone_committee = "hitech_zone_committee", "国家高新区管委会"
-    recommending_unit = "recommending_unit", "推荐单位"
-    alliance = "alliance", "众创空间联盟"
-    association = "association", "孵化器协会推荐"
-    self = "self", "自行申请"
+    city_science_bureau = (
+        "city_science_bureau", "所在地科技局", "the city's science and technology bureau"
+    )
+    hitech_zone_committee = (
+        "hitech_zone_committee", "国家高新区管委会",
+        "the national high-tech zone's management committee",
+    )
+    recommending_unit = "recommending_unit", "推荐单位", "a recommending unit"
+    alliance = "alliance", "众创空间联盟", "the maker-space alliance"
+    association = "association", "孵化器协会推荐", "recommended by the incubator association"
+    self = "self", "自行申请", "applying directly"
 
 
 # ---------------------------------------------------------------------------

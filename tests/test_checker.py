@@ -111,9 +111,12 @@ def test_pk204_rule_defined_twice() -> None:
 
 
 def test_pk204_branch_name_used_twice() -> None:
-    text = HEADER + RULE + "any of (x: space.teams >= 1, x: space.mentors >= 1)"
-    # `any of (x: space.teams >= 1, ` is 29 characters: the second branch at 25 + 29.
-    expect(text, PolicyNameError, "PK204", 2, 54, "^" * len("x: space.mentors >= 1"),
+    text = HEADER + RULE + ('any of (x "a" en "a": space.teams >= 1, '
+                            'x "b" en "b": space.mentors >= 1)')
+    # `any of (x "a" en "a": space.teams >= 1, ` is 40 characters: the second branch at
+    # 25 + 40.
+    expect(text, PolicyNameError, "PK204", 2, 65,
+           "^" * len('x "b" en "b": space.mentors >= 1'),
            "give each branch its own name", "the branch name `x` is used twice")
 
 
@@ -399,3 +402,12 @@ def test_a_string_literal_is_only_text(tmp_path: Path) -> None:
     # The same characters in the record compare equal: it is text, nothing more.
     assert policy.evaluate({"name": hostile}, as_of=as_of).outcome == "met"
     assert not marker.exists()
+
+
+def test_pk506_a_named_branch_needs_a_label_in_both_languages() -> None:
+    # Explanations print a branch by its label, never by its name (issue 11 item 14).
+    text = HEADER + RULE + 'any of (fund "fund": space.teams >= 1, ok "ok" en "ok": true)'
+    # `any of (` is 8 characters: the first branch at 25 + 8; it has no English label.
+    expect(text, PolicyError, "PK506", 2, 33, "^" * len('fund "fund": space.teams >= 1'),
+           'give it one: fund "中文" en "English": …',
+           "the branch `fund` has no label in both languages")

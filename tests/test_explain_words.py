@@ -45,7 +45,7 @@ def test_note_citations_from_another_instrument_name_it() -> None:
                                "summary_submitted": True},
                               as_of=date(2018, 6, 1), rule="chair_activities")
     assert "第十四条、《柳东新区（柳州高新区）孵化器联盟组建方案》四、(四)" in result.explain("zh")
-    assert "[conflict]" in result.explain("en")
+    assert "The sources conflict (" in result.explain("en")
 
 
 def test_a_citation_names_another_instrument_only() -> None:

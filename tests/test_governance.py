@@ -294,7 +294,7 @@ def test_unsettled_is_undetermined_with_only_the_note_to_show() -> None:
     assert [n.name for n in result.unresolved] == ["no_majority"]
     assert "? 来源文本未规定（见说明）" in result.explain("zh")
     assert "? the source does not settle this (see the note)" in result.explain("en")
-    assert "[silence] 第二十二条：终止须经理事会和会员大会表决，未规定通过比例。" in \
+    assert "原文未规定（第二十二条）：终止须经理事会和会员大会表决，未规定通过比例。" in \
         result.explain("zh")
     assert result.to_dict()["tree"]["children"][0]["kind"] == "unsettled"
 
@@ -316,8 +316,9 @@ def test_pk504_unsettled_needs_a_note() -> None:
 
 
 CONVENE = '''requirement convene over pr: Proposal cites "第十三条"
-  = any of (chair: "rotating_chair" in pr.proposers,
-            councillors: count of "councillor" in pr.proposers >= 4)
+  = any of (chair "轮值理事长提议" en "The rotating chair": "rotating_chair" in pr.proposers,
+            councillors "四名以上理事提议" en "Four councillors":
+              count of "councillor" in pr.proposers >= 4)
 requirement two over pr: Proposal cites "第十条"
   = count of {"deputy_director", "member"} in pr.proposers >= 2
 '''

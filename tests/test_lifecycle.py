@@ -549,3 +549,255 @@ def test_a_period_past_the_calendar_is_a_record_error() -> None:
     with pytest.raises(RecordError) as info:
         SMALL.lifecycle([ev("9998-06-01", "go")], as_of=date(9999, 1, 1))
     assert "after the year 9999" in str(info.value)
+
+
+# ---------------------------------------------------------------- fidelity (issue 11)
+# The demo below follows 国际科技合作孵化基地管理办法 第十二–十四条 and 湖南 第十五条; every
+# expected value is worked out by hand in the comment beside it.
+
+FIDELITY = pk.loads(HEADER + '''
+lifecycle base "国合孵化基地" en "incubation base" cites "第十二条"
+  states applicant "申请单位" en "applicant",
+         pilot "试点" en "pilot" lasts 2 years cites "第十二条(五)",
+         base "基地" en "base",
+         revoked "已取消" en "cancelled",
+         removed "称号已取消" en "title removed"
+  initial applicant
+  events approved "批准" en "approved", plan_submitted "提交年度计划" en "plan submitted",
+         not_executed "计划未执行" en "plan not carried out",
+         acceptance_passed "验收通过" en "accepted",
+         acceptance_failed "验收未通过" en "not accepted",
+         extended "延期" en "extended", revoked "取消资格" en "cancelled",
+         evaluation_failed "考核不合格" en "evaluation failed",
+         title_removed "取消称号" en "title removed",
+         reapplied "再次申请" en "applied again"
+  on approved: applicant -> pilot cites "第十一条(六)"
+  duty plan "年度计划" en "annual plan" in pilot:
+    plan_submitted by 12-31 each year, mostly held cites "第十二条(一)"
+  on missed plan: pilot -> mandatory "取消试点资格" en "cancellation of the pilot"
+    done by revoked cites "第十二条(四)"
+  on not_executed: pilot -> mandatory "取消试点资格" en "cancellation of the pilot"
+    done by revoked cites "第十二条(四)"
+  on acceptance_passed after period: pilot -> base cites "第十三条(三)"
+  on acceptance_failed after extension: pilot -> mandatory "取消试点建设资格"
+    en "cancellation after the extension" done by revoked cites "第十三条(三)"
+  on acceptance_failed after period: pilot -> decision "延期或取消" en "extend or cancel"
+    decided by extended, revoked cites "第十三条(三)"
+  on extended when decided: pilot extends 1 year cites "第十三条(三)"
+  on revoked: pilot -> revoked cites "第十二条(四)"
+  revoked bars reapplication for 2 years cites "第十二条(四)"
+  on reapplied after ban: revoked -> applicant cites "第十二条(四)"
+  on evaluation_failed twice consecutively: base -> mandatory "取消称号" en "removal of the title"
+    done by title_removed cites "第十五条"
+  on title_removed: base -> removed cites "第十五条"
+  on reapplied: removed -> applicant cites "第十五条" see no_ban
+
+note no_ban silence
+  cites "第十五条"
+  says "条文未规定称号取消后能否再次申请。" en "The text does not say whether one may apply again."
+  applies "不设禁止期限，可随即再次申请。" en "No ban: one may apply again at once."
+''')
+
+
+def fid(history: list[dict[str, Any]], as_of: str) -> Any:
+    return FIDELITY.lifecycle(history, as_of=date.fromisoformat(as_of))
+
+
+# accepted 2021-03-02 after plans for 2019 and 2020 (approved 2019-03-01, period to 2021-03-01)
+FID_BASE = [ev("2019-03-01", "approved"), ev("2019-04-01", "plan_submitted"),
+            ev("2020-04-01", "plan_submitted"), ev("2021-03-02", "acceptance_passed")]
+
+
+# 1. 连续两年 counts the years assessed -----------------------------------------------
+
+def test_consecutive_years_are_the_years_assessed() -> None:
+    # The evaluation of 2021 held on 2022-01-20 and that of 2022 held on 2022-12-20: the
+    # years 2021 and 2022 are consecutive, so the removal is due from 2022-12-20.
+    s = fid([*FID_BASE, ev("2022-01-20", "evaluation_failed", year=2021),
+             ev("2022-12-20", "evaluation_failed", year=2022)], "2022-12-21")
+    assert [(d.label.zh, d.since, d.mandatory) for d in s.decisions_due] == \
+        [("取消称号", date(2022, 12, 20), True)]
+    text = s.explain()
+    assert "计入 2021 年度" in text and "计入 2022 年度" in text
+    assert "未载明所属年度" not in text
+
+
+def test_consecutive_years_held_in_years_apart() -> None:
+    # Held 2021-12-20 for 2021 and 2023-01-05 for 2022: 2021 and 2022 are consecutive,
+    # although the dates are in 2021 and 2023.
+    s = fid([*FID_BASE, ev("2021-12-20", "evaluation_failed", year=2021),
+             ev("2023-01-05", "evaluation_failed", year=2022)], "2023-01-06")
+    assert [d.label.zh for d in s.decisions_due] == ["取消称号"]
+
+
+def test_without_a_year_the_year_of_the_date_is_assumed_and_said() -> None:
+    # No year: both 2022-01-20 and 2022-12-20 are taken for 2022, one year, not two.
+    s = fid([*FID_BASE, ev("2022-01-20", "evaluation_failed"),
+             ev("2022-12-20", "evaluation_failed")], "2022-12-21")
+    assert s.decisions_due == ()
+    assert "计入 2022 年度（未载明所属年度，按事件日期所在年度计）" in s.explain()
+    assert "counted for 2022 (the year it is for is not stated: taken to be the year of " \
+        "its date)" in s.explain("en")
+    step = s.to_dict()["timeline"][-1]
+    assert (step["year"], step["year_assumed"]) == (2022, True)
+    named = fid([*FID_BASE, ev("2022-01-20", "evaluation_failed", year=2021)], "2022-02-01")
+    assert (named.to_dict()["timeline"][-1]["year"],
+            "year_assumed" in named.to_dict()["timeline"][-1]) == (2021, False)
+
+
+def test_a_late_record_of_the_year_before_completes_the_run() -> None:
+    # Failed for 2022 (held 2022-11-01), then the failure for 2021 is recorded on
+    # 2023-01-10: the run 2021-2022 is two years.
+    s = fid([*FID_BASE, ev("2022-11-01", "evaluation_failed", year=2022),
+             ev("2023-01-10", "evaluation_failed", year=2021)], "2023-01-11")
+    assert [d.label.zh for d in s.decisions_due] == ["取消称号"]
+
+
+# 2. one extension, only after a failed acceptance ---------------------------------------
+
+def test_an_extension_mid_pilot_is_refused() -> None:
+    with pytest.raises(RecordError) as info:
+        fid([ev("2019-03-01", "approved"), ev("2019-04-01", "plan_submitted"),
+             ev("2020-06-01", "extended")], "2020-07-01")
+    assert info.value.path == "history[2]"
+    assert "第十三条(三)" in str(info.value) and "延期或取消" in str(info.value)
+    # checked after as_of too, as an undeclared event would be
+    with pytest.raises(RecordError):
+        fid([ev("2019-03-01", "approved"), ev("2020-06-01", "extended")], "2019-06-01")
+
+
+EXTENDED = [*FID_BASE[:3], ev("2021-03-15", "acceptance_failed"), ev("2021-04-01", "extended"),
+            ev("2021-04-02", "plan_submitted")]
+
+
+def test_one_extension_after_a_failed_acceptance_then_a_second_is_refused() -> None:
+    # 2019-03-01 + 2 years = 2021-03-01; extended by one year: 2022-03-01.
+    s = fid(EXTENDED, "2021-05-01")
+    assert (s.state, s.period_end, s.decisions_due) == ("pilot", date(2022, 3, 1), ())
+    with pytest.raises(RecordError) as info:
+        fid([*EXTENDED, ev("2021-05-01", "extended")], "2021-05-02")
+    assert info.value.path == "history[6]"
+    assert "第十三条(三)" in str(info.value) and "2021-04-01" in str(info.value)
+    # a second failed acceptance after the extended period leaves only cancellation
+    again = [*EXTENDED, ev("2022-03-05", "acceptance_failed")]
+    s = fid(again, "2022-03-06")
+    assert [(d.label.zh, d.mandatory) for d in s.decisions_due] == [("取消试点建设资格", True)]
+    with pytest.raises(RecordError) as info:
+        fid([*again, ev("2022-03-20", "extended")], "2022-03-21")
+    assert info.value.path == "history[7]"
+
+
+def test_a_failed_acceptance_during_the_extended_period_is_too_early() -> None:
+    s = fid([*EXTENDED, ev("2022-03-01", "acceptance_failed")], "2022-03-02")
+    assert s.decisions_due == ()
+    assert "期限至 2022-03-01 届满，须期满后方可，状态不变" in s.explain()
+
+
+# 3. a mandatory cancellation is an act with a date ----------------------------------------
+
+def test_a_mandatory_cancellation_is_due_until_recorded() -> None:
+    # The plan of 2019 was due by 2019-12-31: missed, known on 2020-01-01; the
+    # cancellation is due from then, the state waits for it. Earliest end of the ban:
+    # 2020-01-01 + 2 years = 2022-01-01.
+    s = fid([ev("2019-03-01", "approved")], "2020-01-01")
+    assert (s.state, s.barred_until, s.may_reapply) == ("pilot", None, True)
+    (due,) = s.decisions_due
+    assert (due.label.zh, due.since, due.mandatory, due.earliest_ban_end) == \
+        ("取消试点资格", date(2020, 1, 1), True, date(2022, 1, 1))
+    assert due.to_dict()["mandatory"] is True
+    assert due.to_dict()["earliest_ban_end"] == "2022-01-01"
+    text = s.explain()
+    assert "2020-01-01 未按期完成「年度计划」（应于 2019-12-31 前）：应当办理「取消试点资格」" \
+        "（必须办理，非主管部门裁量），自 2020-01-01 起；状态自记录办理之日起改变（第十二条(四)）" \
+        in text
+    assert "取消试点资格：自 2020-01-01 起应当办理，尚未记录（第十二条(四)）；记录之日起两年内" \
+        "不得再次申请，最早至 2022-01-01 止（第十二条(四)）" in text
+    assert "待主管部门决定" not in text
+    en = s.explain("en")
+    assert "the authority must act: cancellation of the pilot (mandatory, not " \
+        "discretionary), due since 2020-01-01" in en
+    assert "ending on 2022-01-01 at the earliest" in en
+    assert s.to_dict()["timeline"][-1]["kind"] == "act_due"
+
+
+def test_the_state_and_the_ban_start_on_the_date_the_act_is_recorded() -> None:
+    # Recorded on 2020-02-10: cancelled that day, barred to 2020-02-10 + 2 years.
+    s = fid([ev("2019-03-01", "approved"), ev("2020-02-10", "revoked")], "2020-02-11")
+    assert (s.state, s.barred_until, s.decisions_due) == ("revoked", date(2022, 2, 10), ())
+    assert "记录主管部门办理「取消试点资格」" in s.explain()
+
+
+def test_a_mandatory_act_due_is_not_repeated() -> None:
+    # Plans missed for 2019 (known 2020-01-01) and 2020 (known 2021-01-01): one act due,
+    # since the first miss.
+    s = fid([ev("2019-03-01", "approved")], "2021-01-02")
+    assert [(d.label.zh, d.since) for d in s.decisions_due] == [("取消试点资格", date(2020, 1, 1))]
+    assert "「取消试点资格」已自 2020-01-01 起应当办理，尚未记录" in s.explain()
+
+
+def test_an_act_due_from_an_event() -> None:
+    # 计划未执行 found on 2020-01-10: the cancellation is due that day; earliest ban end
+    # 2020-01-10 + 2 years = 2022-01-10.
+    s = fid([ev("2019-03-01", "approved"), ev("2019-04-01", "plan_submitted"),
+             ev("2020-01-10", "not_executed")], "2020-01-10")
+    assert [(d.since, d.earliest_ban_end) for d in s.decisions_due] == \
+        [(date(2020, 1, 10), date(2022, 1, 10))]
+
+
+# 4. the first year of a yearly duty, "mostly held" ----------------------------------------
+
+@pytest.mark.parametrize(("approved", "first_due"), [
+    # days from the day after approval to 31 December, against half the year
+    ("2019-01-01", "2019-12-31"),   # 364 > 182.5
+    ("2019-07-01", "2019-12-31"),   # 183 > 182.5
+    ("2019-07-02", "2020-12-31"),   # 182 <= 182.5
+    ("2019-12-30", "2020-12-31"),   # 1
+    ("2020-06-30", "2020-12-31"),   # 184 > 183 (2020 has 366 days)
+    ("2020-07-01", "2021-12-31"),   # 183 <= 183
+])
+def test_the_first_year_of_a_duty_is_a_year_mostly_held(approved: str, first_due: str) -> None:
+    s = fid([ev(approved, "approved")], approved)
+    assert [(d.name, d.due) for d in s.duties] == [("plan", date.fromisoformat(first_due))]
+
+
+def test_approved_two_days_before_new_year_nothing_is_missed() -> None:
+    s = fid([ev("2019-12-30", "approved")], "2020-01-01")
+    assert (s.state, s.decisions_due, s.timeline[-1].event) == ("pilot", (), "approved")
+    # a plan handed in on 2019-12-31 is the plan of 2020, the first year due
+    early = fid([ev("2019-12-30", "approved"), ev("2019-12-31", "plan_submitted")], "2020-01-01")
+    assert [(d.name, d.due) for d in early.duties] == [("plan", date(2021, 12, 31))]
+
+
+# 6. re-application where the text is silent ------------------------------------------------
+
+def test_reapplication_says_which_reading_applies() -> None:
+    s = fid([*FID_BASE, ev("2021-11-01", "evaluation_failed"),
+             ev("2022-11-01", "evaluation_failed"), ev("2022-12-01", "title_removed")],
+            "2022-12-02")
+    assert (s.state, s.may_reapply, s.barred_until) == ("removed", True, None)
+    assert "再次申请：条文未作规定；本政策的处理：不设禁止期限，可随即再次申请。（第十五条）" \
+        in s.explain()
+    assert "Applying again: the text is silent; this policy applies: No ban: one may apply " \
+        "again at once. (Art. 15" in s.explain("en")
+    assert s.to_dict()["reapply_notes"] == ["no_ban"]
+
+
+@pytest.mark.parametrize(("snippet", "code", "words"), [
+    ('on go when decided: a -> b cites "1"', "PK306", "no decision is decided by `go`"),
+    ('on go after extension: a -> b cites "1"', "PK306", "lasts no period"),
+    ('on go: a -> mandatory "做" done for go cites "1"', "PK100", "unexpected `for`"),
+    ('on go: a -> must "做" done by go cites "1"', "PK100", "unexpected `must`"),
+    ('duty d in a: go by 12-31 each year, mostly hold cites "1"', "PK100", "unexpected `hold`"),
+])
+def test_fidelity_diagnostics(snippet: str, code: str, words: str) -> None:
+    text = HEADER + f'''
+lifecycle lc "例" cites "1"
+  states a "甲", b "乙"
+  initial a
+  events go "开始"
+  {snippet}
+'''
+    with pytest.raises(PolicyError) as info:
+        pk.loads(text)
+    assert code in info.value.codes
+    assert words in str(info.value)

@@ -600,6 +600,8 @@ def _lifecycle_lines(policy: policykit.Policy) -> list[str]:
             if t.guard is not None:
                 g = t.guard
                 guard = {"after_period": "after period", "after_ban": "after ban",
+                         "after_extension": "after extension",
+                         "when_decided": "when decided",
                          "consecutive": f"{g.times} consecutive years"}.get(
                     g.kind, f"{g.kind.split('_')[0]} {_duration_text(g.duration)}")
             if t.effect == "go":
@@ -608,7 +610,9 @@ def _lifecycle_lines(policy: policykit.Policy) -> list[str]:
                 effect = f"{lit(t.source)} extends {esc(_duration_text(t.extend_by))}"
             else:
                 assert t.decision is not None
-                effect = (f"{lit(t.source)}: decision due — {esc(t.decision.zh)} (decided by "
+                effect = (f"{lit(t.source)}: {'mandatory act' if t.mandatory else 'decision'} "
+                          f"due — {esc(t.decision.zh)} ("
+                          f"{'done' if t.mandatory else 'decided'} by "
                           f"{', '.join(lit(e) for e in t.decided_by)})")
             rows.append([[("missed " if t.missed else "") + lit(t.trigger)], [esc(guard)],
                          [effect], _citation_lines(t.citations, src) or ["—"]])
@@ -617,6 +621,7 @@ def _lifecycle_lines(policy: policykit.Policy) -> list[str]:
             rows = []
             for d in lc.duties:
                 when = (f"by {d.month_day[0]:02d}-{d.month_day[1]:02d} each year"
+                        + (", mostly held" if d.mostly else "")
                         if d.month_day else f"after {d.after}, no date set")
                 rows.append([[lit(d.name)], _label(d.label.zh, d.label.en),
                              [", ".join(lit(s) for s in d.states)],

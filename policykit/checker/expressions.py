@@ -477,11 +477,15 @@ class ExprChecker:
                     self.diags.error("PK204", f"the branch name `{branch.name}` is used twice",
                                      branch.span, "give each branch its own name")
                 seen.add(branch.name)
+                if branch.label is None or not branch.label.en:
+                    self.diags.error(
+                        "PK506", f"the branch `{branch.name}` has no label in both languages",
+                        branch.span, f'give it one: {branch.name} "中文" en "English": …')
             typed = self.boolean(branch.expr)
             if typed is None:
                 failed = True
                 continue
-            branches.append(p.TBranch(branch.name, typed, _text(branch.expr)))
+            branches.append(p.TBranch(branch.name, typed, _text(branch.expr), branch.label))
         if failed:
             return None
         return p.TCombination(expr.quantifier, tuple(branches), _text(expr), span=expr.span)

@@ -1,5 +1,7 @@
 """Check a lifecycle: states, events and duties declared, transitions between declared
-states, periods that are durations, every transition cited."""
+states, periods that are durations, every transition cited, and the guards that need
+something else of the lifecycle (``after period`` and ``after extension`` a period,
+``when decided`` a decision the event records)."""
 
 from __future__ import annotations
 
@@ -112,6 +114,7 @@ class _LcChecker:
                                        _cites(st.citations, self.info)))
         events = [p.LcEventDef(e.name, e.label or n.Label(e.name)) for e in lc.events]
         transitions = [self.transition(t) for t in lc.transitions]
+        self.check_guards(lc.transitions)
         bans: list[p.LcBanDef] = []
         for ban in lc.bans:
             state = self.ref(ban.state, "state", "PK209")
@@ -127,7 +130,7 @@ class _LcChecker:
                 tuple(self.ref(s, "state", "PK209") for s in duty.states),
                 self.ref(duty.event, "event", "PK210"), duty.month_day,
                 self.ref(duty.after, "event", "PK210") if duty.after else None,
-                _cites(duty.citations, self.info), self.see(duty.notes)))
+                _cites(duty.citations, self.info), self.see(duty.notes), duty.mostly))
         holidays = _cites(lc.holidays, self.info) if lc.holidays is not None else None
         if lc.holidays is not None:
             self.cited(lc.holidays, "`holidays extend deadlines`", lc.name_span)
@@ -152,11 +155,11 @@ class _LcChecker:
             if g.kind == "consecutive" and g.times < 2:
                 self.diags.error("PK306", "consecutive years are counted from 2", g.span,
                                  "write `twice consecutively` or `3 times consecutively`")
-            if g.kind == "after_period" and source in self.states \
+            if g.kind in {"after_period", "after_extension"} and source in self.states \
                     and self.states[source].lasts is None:
-                self.diags.error("PK306", f"`after period`, but the state `{source}` lasts no "
-                                 "period", g.span, f"say how long it lasts: `{source} lasts 2 "
-                                 "years`")
+                self.diags.error("PK306", f"`{g.kind.replace('_', ' ')}`, but the state "
+                                 f"`{source}` lasts no period", g.span,
+                                 f"say how long it lasts: `{source} lasts 2 years`")
         target: str | None = None
         extend_by: Duration | None = None
         extend_unit: Unit | None = None
@@ -170,7 +173,30 @@ class _LcChecker:
         decided_by = tuple(self.ref(r, "event", "PK210") for r in t.decided_by)
         return p.LcTransitionDef(trigger, t.missed, guard, source, t.effect, target, t.decision,
                                  decided_by, extend_by, extend_unit,
-                                 _cites(t.citations, self.info), self.see(t.notes))
+                                 _cites(t.citations, self.info), self.see(t.notes),
+                                 t.mandatory)
+
+    def check_guards(self, transitions: tuple[n.LcOn, ...]) -> None:
+        """``when decided`` needs a decision (or mandatory act) of its state that the event
+        records; ``after extension`` a transition that extends the state's period."""
+        for t in transitions:
+            g = t.guard
+            if g is None:
+                continue
+            source, trigger = t.source.name, t.trigger.name
+            if g.kind == "when_decided" and not any(
+                    o.effect == "decide" and o.source.name == source
+                    and trigger in {r.name for r in o.decided_by} for o in transitions):
+                self.diags.error("PK306", f"`when decided`, but no decision is decided by "
+                                 f"`{trigger}` in the state `{source}`", g.span,
+                                 f"add it to a decision: `on EVENT: {source} -> decision "
+                                 f'"…" decided by {trigger}`')
+            if g.kind == "after_extension" and source in self.states \
+                    and self.states[source].lasts is not None and not any(
+                        o.effect == "extend" and o.source.name == source for o in transitions):
+                self.diags.error("PK306", f"`after extension`, but nothing extends the state "
+                                 f"`{source}`", g.span,
+                                 f"add an extension: `on EVENT: {source} extends 1 year`")
 
 
 def check_lifecycle(lc: n.Lifecycle, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],

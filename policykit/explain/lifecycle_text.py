@@ -1,6 +1,7 @@
-"""A lifecycle's status rendered for people: the state, its period, the ban, the
-timeline event by event with the rule that fired and its citation, the duties and the
-authority's decisions due, and the notes on the source (Chinese or English).
+"""A lifecycle's status rendered for people: the state, its period, the ban (or, where
+the text is silent on applying again, the reading applied), the timeline event by event
+with the rule that fired and its citation, the duties, the authority's decisions and
+mandatory acts due, and the notes on the source (Chinese or English).
 
 :mod:`policykit.lifecycle` replays the history; this module only renders its
 :class:`~policykit.lifecycle.LifecycleStatus`.
@@ -99,6 +100,7 @@ _REASONS = {
         "too_early": "须在 {date} 之后，状态不变",
         "too_late": "期限已于 {date} 届满，状态不变",
         "not_entered": "未记录进入「{state}」的日期，状态不变",
+        "not_extended": "须在延长后的期限届满后方可（期限未曾延长），状态不变",
     },
     "en": {
         "no_rule": "not applicable in the state '{state}'; the state is unchanged",
@@ -107,8 +109,59 @@ _REASONS = {
         "too_early": "only after {date}; the state is unchanged",
         "too_late": "the deadline was {date}; the state is unchanged",
         "not_entered": "no date of entry into '{state}'; the state is unchanged",
+        "not_extended": "only after an extended period ends, and the period was not "
+                        "extended; the state is unchanged",
     },
 }
+
+# What a note on applying again says of the text, by its kind.
+_NOTE_KIND = {
+    "zh": {"silence": "条文未作规定", "ambiguity": "条文有歧义", "conflict": "条文之间不一致",
+           "discretion": "由主管部门裁量"},
+    "en": {"silence": "the text is silent", "ambiguity": "the text is ambiguous",
+           "conflict": "the texts conflict", "discretion": "the authority decides"},
+}
+
+
+def _year_text(step: Step, lang: str) -> str:
+    """The year counted towards consecutive years, and whether it was assumed."""
+    if step.year is None:
+        return ""
+    if lang == "zh":
+        return f"计入 {step.year} 年度" + (
+            "（未载明所属年度，按事件日期所在年度计）" if step.year_assumed else "")
+    return f"counted for {step.year}" + (
+        " (the year it is for is not stated: taken to be the year of its date)"
+        if step.year_assumed else "")
+
+
+def _lead(step: Step, zh: bool) -> str:
+    if not step.count:
+        return ""
+    return (f"连续{_ZH_DIGITS[step.count] if step.count <= 10 else step.count}年，" if zh
+            else f"{step.count} consecutive years: ")
+
+
+def _due_text(step: Step, lang: str, cites: str) -> str:
+    """A decision (discretion) or a mandatory act that became due, or was due already."""
+    assert step.decision is not None
+    zh, lead, what = lang == "zh", _lead(step, lang == "zh"), step.decision.text(lang)
+    since = step.reason_date.isoformat() if step.reason_date else ""
+    again = step.reason == "already_due"
+    if step.kind == "decision_due":
+        tail = ((f"（自 {since} 起已待决定）" if zh else f" (due since {since})")
+                if again else "")
+        return (f"{lead}待主管部门决定：{what}{tail}，状态暂不变{cites}" if zh else
+                f"{lead}the authority's decision is due: {what}{tail}; the state is unchanged "
+                f"until it is recorded{cites}")
+    if again:
+        return (f"{lead}「{what}」已自 {since} 起应当办理，尚未记录{cites}" if zh else
+                f"{lead}{what} has been due since {since} and is not yet recorded{cites}")
+    on = step.on.isoformat()
+    return (f"{lead}应当办理「{what}」（必须办理，非主管部门裁量），自 {on} 起；"
+            f"状态自记录办理之日起改变{cites}" if zh else
+            f"{lead}the authority must act: {what} (mandatory, not discretionary), due since "
+            f"{on}; the state changes on the date the act is recorded{cites}")
 
 
 def _step_text(step: Step, status: LifecycleStatus, lang: str) -> str:
@@ -118,13 +171,17 @@ def _step_text(step: Step, status: LifecycleStatus, lang: str) -> str:
     head = f"{step.on.isoformat()} {step.event_label.text(lang)}"
     parts: list[str] = []
     if step.duty is not None and step.kind in {"missed", "transition", "decision_due",
-                                                "not_allowed"} and step.due is not None \
+                                                "act_due", "not_allowed"} \
+            and step.due is not None \
             and step.event not in {e.name for e in lc.events}:
         head = (f"{step.on.isoformat()} 未按期完成「{step.duty.text(lang)}」"
                 f"（应于 {step.due.isoformat()} 前）" if zh else
                 f"{step.on.isoformat()} {step.duty.text(lang)} missed "
                 f"(due by {step.due.isoformat()})")
-    if step.decided is not None:
+    if step.decided is not None and step.decided_act:
+        parts.append(f"记录主管部门办理「{step.decided.text(lang)}」" if zh else
+                     f"records the authority's act: '{step.decided.text(lang)}'")
+    elif step.decided is not None:
         parts.append(f"记录主管部门就「{step.decided.text(lang)}」作出的决定" if zh else
                      f"records the authority's decision on '{step.decided.text(lang)}'")
     cites = _cites(step.citations, lang, info)
@@ -152,15 +209,8 @@ def _step_text(step: Step, status: LifecycleStatus, lang: str) -> str:
                          f"{until.isoformat()} inclusive{_cites(bcites, lang, info)}")
     elif step.kind == "extension":
         parts.append(_period_text(step, lc, step.source, lang, info))
-    elif step.kind == "decision_due":
-        assert step.decision is not None
-        lead = (f"连续{_ZH_DIGITS[step.count] if step.count <= 10 else step.count}年，"
-                if zh and step.count else
-                f"{step.count} consecutive years: " if step.count else "")
-        parts.append(f"{lead}待主管部门决定：{step.decision.text(lang)}，状态暂不变{cites}"
-                     if zh else
-                     f"{lead}the authority's decision is due: {step.decision.text(lang)}; "
-                     f"the state is unchanged until it is recorded{cites}")
+    elif step.kind in {"decision_due", "act_due"}:
+        parts.append(_due_text(step, lang, cites))
     elif step.kind == "recorded":
         if step.reason == "counting":
             nth = "第一年" if step.count == 1 else f"连续第{_zh_count(step.count)}年"
@@ -188,7 +238,49 @@ def _step_text(step: Step, status: LifecycleStatus, lang: str) -> str:
         if step.holiday_unknown:
             text += _HOLIDAY_UNKNOWN[lang]
         parts.append(text + cites)
+    parts.append(_year_text(step, lang))
     return head + ("：" if zh else ": ") + sep.join(p for p in parts if p)
+
+
+def _reapply_lines(status: LifecycleStatus, lang: str) -> list[str]:
+    """Applying again where the text is silent (or unclear): the reading applied."""
+    zh, out = lang == "zh", []
+    for note in status.reapply_notes:
+        said = _NOTE_KIND[lang].get(note.kind, "")
+        reading = note.prevails.text(lang) if note.prevails else note.text.text(lang)
+        nc = _cites(note.citations, lang, status.info)
+        out.append(f"  再次申请：{said}；本政策的处理：{reading}{nc}" if zh else
+                   f"  Applying again: {said}; this policy applies: {reading}{nc}")
+    return out
+
+
+def _authority_lines(status: LifecycleStatus, lang: str) -> list[str]:
+    """The authority's decisions due (its choice), then the acts the text requires of it,
+    each with the earliest end of the ban it would start."""
+    zh, info, out = lang == "zh", status.info, []
+    chosen = [d for d in status.decisions_due if not d.mandatory]
+    if chosen:
+        out += ["", "待主管部门决定：" if zh else "Decisions due from the authority:"]
+        for dec in chosen:
+            c = _cites(dec.citations, lang, info)
+            out.append(f"  {dec.label.text(lang)}（自 {dec.since.isoformat()}）{c}" if zh else
+                       f"  {dec.label.text(lang)} (since {dec.since.isoformat()}){c}")
+    acts = [d for d in status.decisions_due if d.mandatory]
+    if acts:
+        out += ["", "应由主管部门办理（必须）：" if zh else "Due from the authority (mandatory):"]
+    for dec in acts:
+        c, since = _cites(dec.citations, lang, info), dec.since.isoformat()
+        text = (f"  {dec.label.text(lang)}：自 {since} 起应当办理，尚未记录{c}" if zh else
+                f"  {dec.label.text(lang)}: due since {since}, not yet recorded{c}")
+        if dec.ban is not None:
+            length, end, bcites = dec.ban
+            bc = _cites(bcites, lang, info)
+            text += (f"；记录之日起{_duration_zh(length)}内不得再次申请，最早至 "
+                     f"{end.isoformat()} 止{bc}" if zh else
+                     f"; a ban of {duration_en(length)} runs from the date it is recorded, "
+                     f"ending on {end.isoformat()} at the earliest{bc}")
+        out.append(text)
+    return out
 
 
 def render_lifecycle(status: LifecycleStatus, lang: str) -> str:
@@ -216,6 +308,7 @@ def render_lifecycle(status: LifecycleStatus, lang: str) -> str:
             (f"  禁止再次申请的期限已于 {status.barred_until.isoformat()} 届满，可再次申请{bc}"
              if zh else f"  the ban ended on {status.barred_until.isoformat()}; may "
              f"reapply{bc}"))
+    lines += _reapply_lines(status, lang)
     lines.append("")
     lines.append("时间线：" if zh else "Timeline:")
     if not status.timeline:
@@ -232,16 +325,11 @@ def render_lifecycle(status: LifecycleStatus, lang: str) -> str:
             else:
                 lines.append(f"  {d.label.text(lang)}：{d.due.isoformat()} 前{c}" if zh else
                              f"  {d.label.text(lang)}: by {d.due.isoformat()}{c}")
-    if status.decisions_due:
-        lines.append("")
-        lines.append("待主管部门决定：" if zh else "Decisions due from the authority:")
-        for dec in status.decisions_due:
-            c = _cites(dec.citations, lang, info)
-            lines.append(f"  {dec.label.text(lang)}（自 {dec.since.isoformat()}）{c}" if zh else
-                         f"  {dec.label.text(lang)} (since {dec.since.isoformat()}){c}")
+    lines += _authority_lines(status, lang)
     notes = {n.name: n for n in lc.notes}
     for dec in status.decisions_due:
         notes.update((n.name, n) for n in dec.notes)
+    notes.update((n.name, n) for n in status.reapply_notes)
     due = {d.name for d in status.duties}
     for duty in lc.duties:
         if duty.name in due:

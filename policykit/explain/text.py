@@ -14,6 +14,7 @@ from policykit.explain.words import (
     format_set,
     format_value,
     label_text,
+    note_kind_text,
     outcome_text,
 )
 from policykit.program import CheckedCitation, CheckedNote, PolicyInfo
@@ -174,11 +175,14 @@ def _detail(node: Trace, lang: str, within: str = "") -> str:
     if node.kind == "implies" and node.children and \
             node.children[0].outcome is Truth.NOT_MET:
         premise = node.children[0]
-        # A premise that is a rule is named by its label, not by its whole body.
-        condition = (label_text(premise.label, lang) or premise.name or premise.condition) \
-            if premise.is_rule else premise.condition
-        return (f"前提（{condition}）不成立，本项不适用" if lang == "zh" else
-                f"the condition ({condition}) does not hold, so this does not apply")
+        # A premise that is a rule is named by its label; any other premise is shown on
+        # the line below, with its values (never as the policy's expression).
+        if premise.is_rule and (label_text(premise.label, lang) or premise.name):
+            condition = label_text(premise.label, lang) or premise.name or ""
+            return (f"前提（{condition}）不成立，本项不适用" if lang == "zh" else
+                    f"its condition ({condition}) does not hold, so this does not apply")
+        return ("适用前提不成立，本项不适用：" if lang == "zh" else
+                "its condition does not hold, so this does not apply:")
     if node.kind == "not":
         return "以下情形不应成立：" if lang == "zh" else "the following must not hold:"
     if node.kind == "unsettled":
@@ -364,13 +368,13 @@ def _judgement(j: JudgementAsked, lang: str) -> str:
     zh = lang == "zh"
     question = j.question.text(lang)
     if j.given is None:
-        return f"评审意见（{j.key}）：{question} —— 尚未给出" if zh else \
-            f"reviewer's judgement ({j.key}): {question} — not yet given"
+        return f"评审意见：{question} —— 尚未给出" if zh else \
+            f"reviewer's judgement: {question} — not yet given"
     if j.given:
-        return f"评审意见（{j.key}）：{question} —— 认可" if zh else \
-            f"reviewer's judgement ({j.key}): {question} — affirmed"
-    return f"评审意见（{j.key}）：{question} —— 不认可" if zh else \
-        f"reviewer's judgement ({j.key}): {question} — refused"
+        return f"评审意见：{question} —— 认可" if zh else \
+            f"reviewer's judgement: {question} — affirmed"
+    return f"评审意见：{question} —— 不认可" if zh else \
+        f"reviewer's judgement: {question} — refused"
 
 
 def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
@@ -380,14 +384,13 @@ def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
         labels = _missing_labels(root, lang)
         lines.append("")
         lines.append("需补充的事实：" if zh else "Facts to supply:")
-        lines.extend(f"  - {path}（{labels.get(path, '')}）" if zh else
-                     f"  - {path} ({labels.get(path, '')})" for path in missing)
+        # The facts by their labels (the paths are in Result.missing and the data).
+        lines.extend(f"  - {labels.get(path) or path}" for path in missing)
     if pending:
         questions = _pending_questions(root, lang)
         lines.append("")
         lines.append("评审人尚需作出的判断：" if zh else "Judgements a reviewer still owes:")
-        lines.extend(f"  - {key}：{questions.get(key, '')}" if zh else
-                     f"  - {key}: {questions.get(key, '')}" for key in pending)
+        lines.extend(f"  - {questions.get(key) or key}" for key in pending)
     if unresolved:
         lines.append("")
         lines.append("来源文本的说明（沉默、冲突或歧义）：" if zh else
@@ -395,8 +398,9 @@ def _owed(lines: list[str], root: Trace, lang: str, missing: Sequence[str],
         for note in unresolved:
             where = ("、" if zh else ", ").join(
                 citation_text(c, lang, source_title) for c in note.citations)
-            lines.append(f"  - [{note.kind}] {where}：{note.text.text(lang)}" if zh else
-                         f"  - [{note.kind}] {where}: {note.text.text(lang)}")
+            kind = note_kind_text(note.kind, lang)
+            lines.append(f"  - {kind}（{where}）：{note.text.text(lang)}" if zh else
+                         f"  - {kind} ({where}): {note.text.text(lang)}")
             if note.prevails is not None:
                 lines.append(f"    适用：{note.prevails.text(lang)}" if zh else
                              f"    Applied: {note.prevails.text(lang)}")

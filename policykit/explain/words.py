@@ -23,6 +23,7 @@ __all__ = [
     "format_amount",
     "format_ratio",
     "format_value",
+    "note_kind_text",
     "outcome_text",
 ]
 
@@ -67,13 +68,27 @@ def format_ratio(ratio: Fraction, lang: str) -> str:
     return named.get(ratio, f"{ratio.numerator}/{ratio.denominator}")
 
 
+NOTE_KINDS: dict[str, dict[str, str]] = {
+    "zh": {"silence": "原文未规定", "conflict": "原文相互矛盾", "ambiguity": "原文有歧义",
+           "discretion": "由主管部门裁量"},
+    "en": {"silence": "The source is silent", "conflict": "The sources conflict",
+           "ambiguity": "The source is ambiguous", "discretion": "Left to the authority"},
+}
+"""How a note's kind is read out (a note's kind is a word of the language)."""
+
+
+def note_kind_text(kind: str, lang: str) -> str:
+    """``silence`` → 原文未规定 / The source is silent, and so on."""
+    return NOTE_KINDS["zh" if lang == "zh" else "en"].get(kind, kind)
+
+
 def format_value(value: Any, lang: str) -> str:
     """Any runtime value as text, without a unit."""
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if isinstance(value, Enum):
-        label = getattr(value, "label", None)
-        return str(label) if lang == "zh" and label else str(value.value)
+    if isinstance(value, Enum):  # its label, never the name records use
+        label = getattr(value, "label" if lang == "zh" else "label_en", None)
+        return str(label) if label else str(value.value)
     if isinstance(value, frozenset | set):
         return format_set(value, lang)
     if isinstance(value, date):
