@@ -24,7 +24,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import MAXYEAR, MINYEAR, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, cast
@@ -396,12 +396,16 @@ MONEY = QuantityT(Dim.MONEY)
 DURATION = QuantityT(Dim.DURATION)
 
 
-def fld(label: str, label_en: str, ty: Type, *, unordered: bool = False) -> Any:
+def fld(label: str, label_en: str, ty: Type, *, unordered: bool = False,
+        year: bool = False) -> Any:
     """A record field defaulting to None, with its labels and policykit type as metadata.
 
-    ``unordered`` marks a ``ListT(TEXT)`` field that holds a set of texts (a frozenset).
+    ``unordered`` marks a ``ListT(TEXT)`` field that holds a set of texts (a frozenset);
+    ``year`` an ``INT`` field that holds a calendar year (1 to 9999, the years of
+    ``datetime.date``).
     """
-    metadata = {"label": label, "label_en": label_en, "type": ty, "unordered": unordered}
+    metadata = {"label": label, "label_en": label_en, "type": ty, "unordered": unordered,
+                "year": year}
     return attrs.field(default=None, metadata=metadata)
 
 
@@ -569,7 +573,7 @@ class Meetings:
 
     body: str | None = fld("机构", "body", TEXT)
     held_on: tuple[date, ...] | None = fld("会议日期", "meetings held on", ListT(DATE))
-    year: int | None = fld("考察年度", "year", INT)
+    year: int | None = fld("考察年度", "year", INT, year=True)
     extraordinary_on: tuple[date, ...] | None = fld(
         "临时会议日期", "extraordinary meetings held on", ListT(DATE)
     )
@@ -825,6 +829,16 @@ def _not_unicode(text: str, what: str = "the text") -> str:
             f"({code})")
 
 
+def _year_hook(value: Any, _t: Any = None) -> int | None:
+    """A calendar year: MINYEAR to MAXYEAR (1 to 9999), the years of datetime.date, the
+    calendar a policy can reason about."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if MINYEAR <= value <= MAXYEAR:
+            return value
+        raise _fail(f"expected a year from {MINYEAR} to {MAXYEAR}, got {_show(value)}")
+    return _int_hook(value)  # null, or the whole-number message for anything else
+
+
 def _text_hook(value: Any, _t: Any = None) -> str | None:
     if value is None:
         return None
@@ -952,6 +966,10 @@ def _items_hook(item: Hook, what: str, one: str, *, ordered: bool, result: type)
 
 
 def _map_hook(item: Hook, what: str) -> Hook:
+    """A map from text to values each checked by ``item``; a null key or value is
+    refused (``what`` names a value in the message)."""
+    null_value = f"expected {what}, got null: leave an unknown entry out of the map"
+
     def hook(value: Any, _t: Any = None) -> Any:
         if value is None:
             return None
@@ -968,6 +986,9 @@ def _map_hook(item: Hook, what: str) -> Hook:
             suffix = f"[{_printable(_clip(key))}]"
             if not _valid_text(key):
                 problems.append((suffix, _not_unicode(key, "the key")))
+                continue
+            if x is None:
+                problems.append((suffix, null_value))
                 continue
             try:
                 entries.append((key, item(x, None)))
@@ -1102,7 +1123,8 @@ def _conversion() -> tuple[cattrs.Converter, dict[type, Hook]]:
             ty: Type = a.metadata["type"]
             unordered: bool = a.metadata["unordered"]
             struct_overrides[a.name] = override(
-                struct_hook=_structure_hook(ty, unordered, records)
+                struct_hook=_year_hook if a.metadata["year"]
+                else _structure_hook(ty, unordered, records)
             )
             unstruct_overrides[a.name] = override(
                 unstruct_hook=_unstructure_hook(ty, unordered, converter)
@@ -1184,6 +1206,12 @@ def _fast_int(value: Any) -> Any:
     if type(value) is int and 0 <= value < _INT_LIMIT:
         return value
     return _int_hook(value)
+
+
+def _fast_year(value: Any) -> Any:
+    if type(value) is int and MINYEAR <= value <= MAXYEAR:
+        return value
+    return _year_hook(value)
 
 
 def _fast_date(value: Any) -> Any:
@@ -1310,16 +1338,17 @@ def _fast_map(item: FastHook, kept: frozenset[type], exact: Hook) -> FastHook:
                 and _valid_text("".join(value))):
             if kept.issuperset(map(type, value.values())):
                 return FrozenMap._owning(dict(value))
-            return FrozenMap._owning({key: item(x) for key, x in value.items()})
+            if None not in value.values():  # a null value is refused
+                return FrozenMap._owning({key: item(x) for key, x in value.items()})
         return exact(value, None)
 
     return fast
 
 
-# The types whose values (None included) the structure hook returns unchanged (not
+# The types whose values a map's item hook returns unchanged (null is refused; not
 # text: each one is checked for lone surrogates).
 _KEPT: dict[type[Type], frozenset[type]] = {
-    BoolT: frozenset({bool, type(None)}),
+    BoolT: frozenset({bool}),
 }
 
 
@@ -1377,7 +1406,7 @@ def _fast_records() -> dict[type, FastHook]:
             fast_records[cls] = _fast_record(cls, fields[cls], records[cls])
         for cls in RECORD_TYPES.values():
             for a in attrs.fields(cls):
-                fields[cls][a.name] = _fast_hook(
+                fields[cls][a.name] = _fast_year if a.metadata["year"] else _fast_hook(
                     a.metadata["type"], a.metadata["unordered"], records, fast_records
                 )
         _FAST_RECORDS.update(fast_records)  # complete, or not at all

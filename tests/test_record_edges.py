@@ -167,10 +167,6 @@ def test_a_null_item_in_a_python_set_or_tuple_is_refused(fp: FieldPath) -> None:
 
 
 @maps
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 12 asks for a null map value to be refused, but tests/test_structure_fast.py "
-    "(test_sets_and_maps, not ours to edit) holds {'c': None} in assessments as accepted, "
-    "and the evaluator reads a null judgement as awaiting: left to the owner"))
 def test_a_null_map_value_is_refused_at_its_key(fp: FieldPath) -> None:
     err = refused(fp.data({"a": good_item(fp.type), "b": None}), fp.cls)
     assert [p.path for p in err.problems] == [f"r.{fp.dotted}[b]"]
@@ -281,17 +277,10 @@ YEARS = [fp for fp in FIELD_PATHS if is_year(fp)]
 years = pytest.mark.parametrize("fp", YEARS, ids=str)
 
 
-RECORD_YEARS_PENDING = pytest.mark.xfail(strict=True, reason=(
-    "issue 12 item 4: bounding Meetings.year needs tests/test_structure_fast.py (not ours "
-    "to edit) to draw clean years from 1 to 9999 (its clean_record draws 0 to 10**29); "
-    "the change to records.py is ready, see the issue 12 report"))
-
-
 def test_the_walk_finds_the_years() -> None:
     assert "Meetings.year" in set(map(str, YEARS))
 
 
-@RECORD_YEARS_PENDING
 def test_every_year_field_is_marked_a_year() -> None:
     # a year field is a whole number, marked as a year for the converter
     assert all(isinstance(fp.type, IntT) and fp.metadata.get("year") for fp in YEARS)
@@ -299,7 +288,6 @@ def test_every_year_field_is_marked_a_year() -> None:
 
 @years
 @pytest.mark.parametrize("year", [0, 10_000, 810_854, 10**29])
-@RECORD_YEARS_PENDING
 def test_a_year_off_the_calendar_is_refused(fp: FieldPath, year: int) -> None:
     err = refused(fp.data(year), fp.cls)
     assert [p.path for p in err.problems] == [f"r.{fp.dotted}"]
