@@ -19,13 +19,15 @@ thirds required (a Fraction) and the votes short (whole votes: ``ceil(2m/3) - ye
 
 **The lifecycle**: ``pilot_base`` of ``intl.coop_base`` (第十二–十四条), the bundled
 lifecycle that uses every feature of the replay: a state with a period (2 years) and
-extensions, yearly duties whose miss revokes, a guard after the period, two decisions
-left to the associations, a count of consecutive failed years, bans on reapplying.
+extensions, yearly duties whose miss makes the cancellation due, a guard after the
+period, two decisions left to the associations and mandatory cancellations recorded when
+made, a count of consecutive failed years, bans on reapplying.
 Histories are generated from ``random.Random(LIFECYCLE_SEED)`` by walking the lifecycle
 as an applicant would (approved; plans and summaries each year, now and then one
-forgotten, which revokes the pilot on 1 January; acceptance after the period, passed,
-or failed and then extended or revoked; a base evaluated every year, noticed or revoked
-after two failed years, or cancelled for a serious violation; reapplying after the ban),
+forgotten, and the pilot cancelled from 1 January, recorded within 30 days; acceptance
+after the period, passed, or failed and then extended once or revoked; a base evaluated
+every year, noticed or revoked after two failed years, or cancelled for a serious
+violation; reapplying after the ban),
 cut at 1 to 12 events. Some carry events the state does not allow, which the replay
 reports and does not apply (an acceptance on the last day of the period, a reapplication
 on the last day of the ban, and, in about one history in seven, an event of another
@@ -300,10 +302,14 @@ class _Life:
         self.events.append((self.on, event, self.state))
 
     def revoke(self, on: date, state: str, event: str | None) -> None:
-        if event is None:  # a duty missed: the replay revokes the day after its date
-            self.on, self.state = on, state
-        else:
-            self.emit(on, event, state)
+        """The ground (``event``, or a duty missed: known on ``on``), then the cancellation
+        recorded by ``revoked`` (that day when ``event`` is ``revoked``, the associations'
+        decision; else within 30 days): the state changes and the ban starts on its date."""
+        if event != "revoked":
+            if event is not None:
+                self.emit(on, event)
+            on += timedelta(days=self.rng.randint(0, 30))
+        self.emit(on, "revoked", state)
         self.ban_end = add_period(on, _TWO_YEARS).last_day
 
     def step(self) -> None:
@@ -352,7 +358,7 @@ class _Life:
         self.emit(accept_on, "acceptance_failed")
         decided = min(accept_on + timedelta(days=rng.randint(5, 40)),
                       max(accept_on, date(y, 12, 15)))
-        if rng.random() < 0.45:
+        if self.extensions or rng.random() < 0.45:  # extended once at most (第十三条(三))
             self.revoke(decided, "pilot_revoked", "revoked")
             return
         self.emit(decided, "extended")
