@@ -26,6 +26,7 @@ from policykit.lifecycle import LifecycleStatus, replay
 from policykit.nodes import Label
 from policykit.parser import DEFAULT_LIMITS, Limits, parse
 from policykit.records import _printable, structure
+from policykit.source import encoding_hint
 from policykit.trace import OUTCOME_WORDS
 
 __all__ = [
@@ -255,14 +256,14 @@ def _decoded(raw: bytes, filename: str, limits: Limits) -> str:
     """``raw`` as UTF-8 text; PolicyError PK110 when too large, PK107 when not UTF-8."""
     if len(raw) > limits.max_bytes:
         diags = Collector(filename=filename)
-        diags.error("PK110", f"the policy is {len(raw)} bytes, over the limit of "
-                    f"{limits.max_bytes}", None, "split it")
+        diags.error("PK110", f"the policy is more than {limits.max_bytes} bytes, the limit",
+                    None, "split it")
         raise policy_error(diags.diagnostics)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         diags = Collector(filename=filename)
-        diags.error("PK107", f"byte {err.start} is not valid UTF-8", None,
+        diags.error("PK107", f"byte {err.start} is not valid UTF-8{encoding_hint(raw)}", None,
                     "save the file as UTF-8")
         raise policy_error(diags.diagnostics) from None
 
@@ -273,7 +274,8 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Policy:
     file = Path(path)
     name = _printable(str(file))  # diagnostics show the path: never a NUL or a surrogate
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as stream:  # no more than the limit allows (not /dev/zero)
+            raw = stream.read(limits.max_bytes + 1)
     except (OSError, ValueError) as err:
         # ValueError: a NUL character in the path; UnicodeEncodeError (a ValueError): a
         # lone surrogate that the file system's encoding cannot write.

@@ -32,6 +32,7 @@ from typing import Any, Literal, TextIO
 from policykit.api import NotInForce, Policy, UnknownPolicy, bundled, bundled_ids, load
 from policykit.errors import PolicyError, RecordError
 from policykit.records import load_data
+from policykit.source import encoding_hint
 
 __all__ = ["main"]
 
@@ -120,20 +121,8 @@ def decode_utf8(raw: bytes, name: str) -> str:
         return raw[start:].decode("utf-8")
     except UnicodeDecodeError as err:
         where = start + err.start
-        raise InputError(f"{name}: byte {where} is not valid UTF-8{_looks_like(raw)}; "
+        raise InputError(f"{name}: byte {where} is not valid UTF-8{encoding_hint(raw)}; "
                          "save the file as UTF-8") from None
-
-
-def _looks_like(raw: bytes) -> str:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return " (it looks like UTF-16)"
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return ""
-    if re.search("[\u3400-\u4dbf\u4e00-\u9fff]", text):
-        return " (it looks like GBK)"
-    return ""
 
 
 def _read_bytes(path: Path, name: str) -> bytes:

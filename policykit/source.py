@@ -7,11 +7,29 @@ and caret without the text being passed around again.
 from __future__ import annotations
 
 import bisect
+import codecs
+import re
 from functools import cached_property
 
 import attrs
 
-__all__ = ["Source", "Span"]
+__all__ = ["Source", "Span", "encoding_hint"]
+
+
+def encoding_hint(raw: bytes) -> str:
+    """What bytes that are not UTF-8 look like, for the message that asks for UTF-8:
+    `` (it looks like GBK)`` when they read as GB18030 with Chinese characters in them
+    (the usual export of a Chinese office program), `` (it looks like UTF-16)`` after a
+    UTF-16 byte-order mark, otherwise nothing."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return " (it looks like UTF-16)"
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    if re.search("[\u3400-\u4dbf\u4e00-\u9fff]", text):
+        return " (it looks like GBK)"
+    return ""
 
 
 @attrs.frozen(eq=False)

@@ -191,3 +191,24 @@ def test_load_of_a_path_that_cannot_be_a_file_is_pk502(path: str) -> None:
     shown.encode("utf-8")  # printable: no NUL, no lone surrogate
     assert "\x00" not in shown
     assert "cannot read the policy file" in shown
+
+
+def test_load_reads_no_more_than_the_limit_allows() -> None:
+    # /dev/zero never ends: the file is read up to the limit and refused (it used to be
+    # read whole, so `policykit check /dev/zero` never returned).
+    with pytest.raises(policykit.PolicyLimitError) as caught:
+        policykit.load("/dev/zero", limits=policykit.Limits(max_bytes=1000))
+    (diag,) = caught.value.diagnostics
+    assert (diag.code, diag.message) == ("PK110", "the policy is more than 1000 bytes, the limit")
+
+
+def test_a_policy_file_in_gbk_is_named_as_such(tmp_path: Path) -> None:
+    file = tmp_path / "gbk.policy"
+    file.write_bytes('policy t.x title "众创空间" source "办法" issued 2016-06-01 by "厅"\n'
+                     .encode("gbk"))
+    with pytest.raises(policykit.PolicyError) as caught:
+        policykit.load(file)
+    (diag,) = caught.value.diagnostics
+    assert diag.code == "PK107"
+    assert diag.message.endswith("is not valid UTF-8 (it looks like GBK)")
+    assert diag.hint == "save the file as UTF-8"
