@@ -60,7 +60,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     lines.append(f"依据：《{source}》{issuer} {issued}".rstrip() if zh else
                  f"Source: {source}, {issuer} {issued}".rstrip(" ,"))
     lines.append(f"评估日：{as_of.isoformat()}" if zh else f"As of: {as_of.isoformat()}")
-    word = outcome_text(_word(root), lang)
+    word = outcome_text(_word(root), lang, root.kind)
     rule_label = label_text(root.label, lang)
     lines.append(f"结论：{word}（{rule_label}{_cites(root.citations, lang, info)}）" if zh else
                  f"Outcome: {word} ({rule_label}{_cites(root.citations, lang, info)})")
@@ -87,7 +87,7 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
     indent = "  " * depth
     if node.kind in RULE_KINDS and id(node) in shown:
         label = label_text(node.label, lang) or (node.name or "")
-        word = outcome_text(_word(node), lang)
+        word = outcome_text(_word(node), lang, node.kind)
         lines.append(f"{indent}{MARKS[node.outcome]} {label}：{word}（见上文）" if lang == "zh"
                      else f"{indent}{MARKS[node.outcome]} {label}: {word} (see above)")
         return
@@ -97,7 +97,7 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
         mark = MARKS[node.outcome]
         label = label_text(node.label, lang) or (node.name or "")
         cites = _cites(node.citations, lang, info)
-        word = outcome_text(_word(node), lang)
+        word = outcome_text(_word(node), lang, node.kind)
         head = f"{indent}{mark} {label}"
         if node.kind == "branch" and node.combine == "any":
             head += "（其一）" if lang == "zh" else " (one way)"
@@ -130,7 +130,7 @@ def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info:
             failed = next(i for i, c in enumerate(node.children)
                           if c.reached and c.outcome is Truth.NOT_MET) + 1
             if child.outcome.settled:
-                word = outcome_text(_word(child), lang)
+                word = outcome_text(_word(child), lang, child.kind)
                 lines.append(f"{indent}· {label}（第{index + 1}步）：{word}（第{failed}步未通过，"
                              "本步不影响结论）" if lang == "zh" else
                              f"{indent}· {label} (step {index + 1}): {word} (step {failed} did "
@@ -322,12 +322,14 @@ def _membership(m: Membership, lang: str) -> str:
         return (f"{subject} 为 {actual}，要求不属于：{expected}" if zh else
                 f"{subject} is {actual}; required none of: {expected}")
     if m.quantifier == "all":
+        # What is required and what of it is lacking; not everything the record lists
+        # (ten documents submitted, where one was asked for, would bury the one missing).
         if m.lacking:
             lacking = format_set(m.lacking, lang)
-            return (f"{subject}：{actual}；要求包含全部：{expected}；缺少：{lacking}" if zh else
-                    f"{subject}: {actual}; required all of: {expected}; lacking: {lacking}")
-        return (f"{subject}：{actual}，包含全部要求项" if zh else
-                f"{subject}: {actual}, every required item present")
+            return (f"{subject}：要求包含全部：{expected}；缺少：{lacking}" if zh else
+                    f"{subject}: required all of: {expected}; lacking: {lacking}")
+        return (f"{subject}：包含全部要求项：{expected}" if zh else
+                f"{subject}: every required item present: {expected}")
     return (f"{subject}：{actual}；要求至少包含其一：{expected}" if zh else
             f"{subject}: {actual}; required at least one of: {expected}")
 

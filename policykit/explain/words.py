@@ -49,7 +49,14 @@ MARKS = {Truth.MET: "✓", Truth.NOT_MET: "✗", Truth.UNKNOWN: "?", Truth.AWAIT
 _CN_DIGITS = "零一二三四五六七八九十"
 
 
-def outcome_text(word: str, lang: str) -> str:
+_TARGET_WORDS = {"zh": {"met": "达到", "not_met": "未达到"},
+                 "en": {"met": "reached", "not_met": "not reached"}}
+
+
+def outcome_text(word: str, lang: str, kind: str = "") -> str:
+    """An outcome word as a case officer reads it; a target is reached (达到), not met."""
+    if kind == "target" and word in _TARGET_WORDS[lang]:
+        return _TARGET_WORDS[lang][word]
     return RULE_WORDS[lang].get(word, word)
 
 
