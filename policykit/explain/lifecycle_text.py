@@ -288,8 +288,8 @@ def render_lifecycle(status: LifecycleStatus, lang: str) -> str:
     zh = lang == "zh"
     lines: list[str] = []
     title = lc.label.text(lang)
-    lines.append(f"{title}（{info.id} · {lc.name}）{_cites(lc.citations, lang, info)}" if zh
-                 else f"{title} ({info.id} · {lc.name}){_cites(lc.citations, lang, info)}")
+    lines.append(f"{title}（{info.id}）{_cites(lc.citations, lang, info)}" if zh
+                 else f"{title} ({info.id}){_cites(lc.citations, lang, info)}")
     lines.append(f"评估日：{status.as_of.isoformat()}" if zh else
                  f"As of: {status.as_of.isoformat()}")
     since = f"（自 {status.entered_on.isoformat()}）" if zh and status.entered_on else \
