@@ -20,107 +20,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policykit
-from policykit import program as p
+from checks import strategies
 from policykit.calendar import Duration
-from policykit.records import FrozenMap, MakerSpace, Service, schema_fields
-from policykit.stdlib.units import Dim
-from policykit.trace import RULE_KINDS, Trace, Truth, decisive_children, failure_of
-from policykit.types import (
-    BoolT,
-    DateT,
-    EnumT,
-    IntT,
-    ListT,
-    MapT,
-    QuantityT,
-    RecordT,
-    SetT,
-    TextT,
-    Type,
-)
+from policykit.records import MakerSpace, Service
 
 AS_OF = date(2016, 9, 1)
 
 # ------------------------------------------------ records generated from the schema
+# The strategies are the continuous checks' (checks/strategies.py): one copy for both.
 
-
-def _texts_of(policy: policykit.Policy) -> list[str]:
-    """Every text constant and judgement key of a policy, so generated texts can match."""
-    found: set[str] = set(policy.rule_names())
-    for rule in policy._program.rules:
-        for node in p.walk(rule.body):
-            if isinstance(node, p.TConst):
-                values = node.value if isinstance(node.value, frozenset | tuple) \
-                    else (node.value,)
-                found.update(v for v in values if isinstance(v, str))
-            elif isinstance(node, p.TJudged | p.TIndex):
-                found.add(node.key)
-            elif isinstance(node, p.TCount):
-                found.update(node.items)
-    return sorted(found)
-
-
-_DATES = st.one_of(st.dates(date(2012, 1, 1), date(2020, 12, 31)),
-                   st.sampled_from([date(1, 1, 1), date(9999, 12, 31), date(2016, 2, 29),
-                                    date(2016, 3, 1), date(2015, 8, 31)]))
-
-
-def _values(ty: Type, texts: list[str], depth: int) -> st.SearchStrategy[Any]:
-    text = st.sampled_from(texts) | st.text(max_size=3)
-    if isinstance(ty, BoolT):
-        return st.booleans()
-    if isinstance(ty, IntT):
-        return st.integers(0, 40) | st.integers(0, 10**6)
-    if isinstance(ty, TextT):
-        return text
-    if isinstance(ty, DateT):
-        return _DATES
-    if isinstance(ty, QuantityT) and ty.dim is Dim.DURATION:
-        return st.builds(Duration, months=st.integers(0, 60)) | \
-            st.builds(Duration, days=st.integers(0, 2000))
-    if isinstance(ty, QuantityT):
-        return st.decimals(0, 3_000_000, places=2)
-    if isinstance(ty, EnumT):
-        return st.sampled_from(list(ty.enum))
-    if isinstance(ty, SetT):
-        return st.frozensets(st.sampled_from(list(ty.enum)))
-    if isinstance(ty, ListT):
-        return st.lists(_values(ty.item, texts, depth), max_size=6).map(tuple)
-    if isinstance(ty, MapT):
-        return st.dictionaries(text, _values(ty.value, texts, depth), max_size=6
-                               ).map(FrozenMap)
-    if isinstance(ty, RecordT):
-        return _records(ty.cls, texts, depth + 1)
-    raise AssertionError(f"no strategy for {ty}")
-
-
-def _records(cls: type, texts: list[str], depth: int = 0) -> st.SearchStrategy[Any]:
-    if depth > 3:
-        return st.none()
-    fields = {name: st.none() | _values(info.type, texts, depth)
-              for name, info in schema_fields(cls).items()}
-    return st.builds(cls, **fields)
-
-
-def _failures_from_trace(result: policykit.Result) -> list[tuple[Any, ...]]:
-    """The failures read off the explanation tree: every leaf not met on the decisive
-    path, under the innermost rule that holds it."""
-    found: list[tuple[Any, ...]] = []
-    if result.truth is not Truth.NOT_MET:
-        return found
-    seen: set[tuple[str, int]] = set()
-    stack: list[tuple[Trace, str]] = [(result.trace, result.rule)]
-    while stack:
-        node, rule = stack.pop()
-        if node.kind in RULE_KINDS and node.name is not None:
-            rule = node.name
-        if node.outcome is Truth.NOT_MET and (rule, id(node)) not in seen:
-            seen.add((rule, id(node)))
-            failure = failure_of(node, rule, None)
-            if failure is not None:
-                found.append(attrs.astuple(attrs.evolve(failure, path=None), recurse=False))
-        stack.extend((child, rule) for child in reversed(tuple(decisive_children(node))))
-    return found
+_texts_of, _records, _DATES = strategies.texts_of, strategies.records, strategies.DATES
+_failures_from_trace = strategies.failures_from_trace
 
 
 CASES = [(pid, rule) for pid in policykit.bundled_ids()
