@@ -27,7 +27,7 @@ from policykit.nodes import Label
 from policykit.parser import DEFAULT_LIMITS, Limits, parse
 from policykit.records import _printable, structure
 from policykit.source import encoding_hint
-from policykit.trace import OUTCOME_WORDS
+from policykit.trace import NOT_YET_DUE, OUTCOME_WORDS
 
 __all__ = [
     "NotInForce",
@@ -228,6 +228,8 @@ def _rule_info(rule: p.CheckedRule) -> RuleInfo:
         elif isinstance(node, p.TJudged):
             judgements.setdefault(node.key, node.question)
     outcomes = tuple(dict.fromkeys(OUTCOME_WORDS[rule.kind].values()))
+    if rule.due is not None:  # a target asked before its due date
+        outcomes = (*outcomes, NOT_YET_DUE)
     return RuleInfo(rule.name, rule.kind, rule.label.zh, rule.label.en, rule.citations,
                     tuple(reads), tuple(judgements), tuple(judgements.values()),
                     tuple(n.name for n in rule.notes), outcomes, rule.subject_name,

@@ -107,6 +107,7 @@ class CompiledRule:
     decide: Decide
     explain: Explain
     collect: Collect
+    due: date | None = None  # a target's due date
 
 
 @attrs.frozen
@@ -279,6 +280,7 @@ class _Compiler:
         _, explain_body = self.cond(rule.body)
         name, kind, label = rule.name, rule.kind, rule.label
         citations, notes = rule.citations, rule.notes
+        due = rule.due if kind == "target" else None
         generated: list[Decide] = []
 
         def decide(ctx: Ctx) -> Truth:
@@ -296,10 +298,12 @@ class _Compiler:
             return t.Trace(kind, body.outcome, rule.body.text,
                            body.children if junction else (body,), name=name, label=label,
                            citations=citations, notes=notes,
-                           combine=body.kind if junction else None)
+                           combine=body.kind if junction else None, due=due,
+                           not_yet_due=due is not None and ctx.as_of < due
+                           and body.outcome is NOT_MET)
 
         compiled = CompiledRule(name, kind, label, citations, notes, decide, explain,
-                                self.collector(rule.body))
+                                self.collector(rule.body), due)
         return compiled
 
     def lower(self, rule: p.CheckedRule) -> Decide:

@@ -66,6 +66,7 @@ CODES: dict[str, tuple[Category, str]] = {
     "PK504": (Category.POLICY, "`unsettled` without a note on the source"),
     "PK505": (Category.POLICY, "a lifecycle without states or an initial state"),
     "PK506": (Category.POLICY, "a named branch without a label in both languages"),
+    "PK507": (Category.POLICY, "a due date on a rule that is not a target"),
 }
 """Every diagnostic code, its category and its title (docs/reference/errors)."""
 

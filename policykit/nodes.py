@@ -367,6 +367,7 @@ class Rule:
     subject: Over | None = _over()
     span: Span | None = _span()
     name_span: Span | None = _span()
+    due: date | None = None  # a target's due date (``due 2020-12-31``)
 
 
 @attrs.frozen

@@ -475,9 +475,12 @@ class _Builder:
         citations: list[n.Citation] = []
         notes: list[n.Ref] = []
         subject: n.Over | None = None
+        due: date | None = None
         body: n.Expr | None = None
         for child in tree.children[1:]:
-            if isinstance(child, Tree) and child.data == "label":
+            if isinstance(child, Tree) and child.data == "due":
+                due = self.date(child.children[0])
+            elif isinstance(child, Tree) and child.data == "label":
                 label = self.label(child.children[0], child.children[1])
             elif isinstance(child, Tree) and child.data == "cite":
                 citations.append(self.cite(child))
@@ -494,7 +497,7 @@ class _Builder:
         assert body is not None
         span, name_span = self.span(tree), self.span(name_tok)
         return n.Rule(_RULE_KINDS[kind], name, label, tuple(citations), tuple(notes), body,
-                      subject=subject, span=span, name_span=name_span)
+                      subject=subject, span=span, name_span=name_span, due=due)
 
     def note(self, tree: Tree[Token], name: str, name_tok: Token) -> n.Note:
         kind = ""

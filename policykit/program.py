@@ -297,6 +297,7 @@ class CheckedRule:
     depends_on: tuple[str, ...]
     subject_name: str = ""
     subject_type: type[Any] = object
+    due: date | None = None  # a target: before this day, not reached is not yet due
 
 
 @attrs.frozen

@@ -21,6 +21,7 @@ from policykit.program import CheckedCitation, CheckedNote
 from policykit.stdlib.units import Dim, Unit
 
 __all__ = [
+    "NOT_YET_DUE",
     "OUTCOME_WORDS",
     "RULE_KINDS",
     "Amount",
@@ -39,6 +40,7 @@ __all__ = [
     "sort_members",
     "walk_decisive",
     "walk_nodes",
+    "word_of",
 ]
 
 
@@ -158,6 +160,8 @@ class Trace:
     pending: tuple[Pending, ...] = ()
     combine: str | None = None  # a rule whose body is `all of`/`any of`/`and`/`or`/`steps`
     reached: bool = True  # False for a step after one that did not pass (not reached)
+    due: date | None = None  # a target's due date, when it has one
+    not_yet_due: bool = False  # a target not reached, asked before its due date
 
     @property
     def is_rule(self) -> bool:
@@ -189,6 +193,16 @@ OUTCOME_WORDS: dict[str, dict[Truth, str]] = {
 """The outcome vocabulary of the public API (spec/api.md), by the kind of rule."""
 
 _NODE_WORDS: dict[str, dict[Truth, str]] = {"step": _PASSES}
+
+
+def word_of(node: Trace) -> str:
+    """The public word for a node's outcome: :func:`outcome_word`, except that a target
+    not reached before its due date is ``not_yet_due``."""
+    return NOT_YET_DUE if node.not_yet_due else outcome_word(node.kind, node.outcome)
+
+
+NOT_YET_DUE = "not_yet_due"
+"""The outcome of a target not reached, asked before its due date (``due DATE``)."""
 
 
 def outcome_word(kind: str, truth: Truth) -> str:

@@ -212,3 +212,11 @@ def test_a_policy_file_in_gbk_is_named_as_such(tmp_path: Path) -> None:
     assert diag.code == "PK107"
     assert diag.message.endswith("is not valid UTF-8 (it looks like GBK)")
     assert diag.hint == "save the file as UTF-8"
+
+
+def test_a_target_with_a_due_date_lists_not_yet_due_among_its_outcomes() -> None:
+    info = {r.name: r for r in policykit.bundled("qinzhou.targets_2020").rules()}
+    assert info["jobs"].outcomes == ("met", "not_met", "undetermined", "not_yet_due")
+    # A rule without a due date keeps the words of its kind.
+    hunan = {r.name: r for r in policykit.bundled("hunan.recognition").rules()}
+    assert hunan["area"].outcomes == ("met", "not_met", "unknown", "awaiting_judgement")

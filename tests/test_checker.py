@@ -411,3 +411,11 @@ def test_pk506_a_named_branch_needs_a_label_in_both_languages() -> None:
     expect(text, PolicyError, "PK506", 2, 33, "^" * len('fund "fund": space.teams >= 1'),
            'give it one: fund "中文" en "English": …',
            "the branch `fund` has no label in both languages")
+
+
+def test_pk507_only_a_target_has_a_due_date() -> None:
+    # 到2020年 is a date by which a target is reached; a criterion holds or not today.
+    text = HEADER + 'criterion a due 2020-12-31 cites "x" = space.teams >= 1'
+    expect(text, PolicyError, "PK507", 2, 11, "^",
+           "a target is reached by a date; make it a `target`, or remove `due`",
+           "the criterion `a` has a due date; only a target has one")

@@ -193,6 +193,10 @@ def _rule(rule: n.Rule, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
                         "declare it with `note NAME silence|conflict|ambiguity|discretion …`")
         else:
             attached.append(note)
+    if rule.due is not None and kind != "target":
+        diags.error("PK507", f"the {kind} `{rule.name}` has a due date; only a target has one",
+                    rule.name_span, "a target is reached by a date; make it a `target`, or "
+                    "remove `due`")
     checker.refs = []
     body = checker.condition(rule.body, rule.name if kind != "decision" else None)
     if body is None:
@@ -206,7 +210,7 @@ def _rule(rule: n.Rule, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
     return p.CheckedRule(rule.name, kind, rule.label or n.Label(rule.name),
                          _citations(rule.citations, info), tuple(attached), body,
                          tuple(dict.fromkeys(checker.refs)), checker.subject_name,
-                         checker.subject_type)
+                         checker.subject_type, rule.due)
 
 
 def _unsettled(expr: p.TExpr) -> bool:

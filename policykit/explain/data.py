@@ -23,8 +23,8 @@ from policykit.trace import (
     JudgementAsked,
     Membership,
     Trace,
-    outcome_word,
     sort_members,
+    word_of,
 )
 
 __all__ = ["failure_data", "render_data"]
@@ -106,7 +106,7 @@ def _node(node: Trace, shown: set[int]) -> dict[str, Any]:
     paths through it (``shown`` holds the rules already given)."""
     data: dict[str, Any] = {
         "kind": node.kind,
-        "outcome": outcome_word(node.kind, node.outcome),
+        "outcome": word_of(node),
         "condition": node.condition,
     }
     if node.kind in RULE_KINDS:

@@ -27,8 +27,8 @@ from policykit.trace import (
     Membership,
     Trace,
     Truth,
-    outcome_word,
     walk_nodes,
+    word_of,
 )
 
 __all__ = ["render_text"]
@@ -60,7 +60,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     lines.append(f"依据：《{source}》{issuer} {issued}".rstrip() if zh else
                  f"Source: {source}, {issuer} {issued}".rstrip(" ,"))
     lines.append(f"评估日：{as_of.isoformat()}" if zh else f"As of: {as_of.isoformat()}")
-    word = outcome_text(_word(root), lang, root.kind)
+    word = outcome_text(_word(root), lang, root.kind) + _due(root, lang)
     rule_label = label_text(root.label, lang)
     lines.append(f"结论：{word}（{rule_label}{_cites(root.citations, lang, info)}）" if zh else
                  f"Outcome: {word} ({rule_label}{_cites(root.citations, lang, info)})")
@@ -71,7 +71,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
 
 
 def _word(node: Trace) -> str:
-    return outcome_word(node.kind, node.outcome)
+    return word_of(node)
 
 
 def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
@@ -94,10 +94,10 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
     if node.kind in RULE_KINDS:
         shown.add(id(node))
     if node.is_rule:
-        mark = MARKS[node.outcome]
+        mark = "…" if node.not_yet_due else MARKS[node.outcome]
         label = label_text(node.label, lang) or (node.name or "")
         cites = _cites(node.citations, lang, info)
-        word = outcome_text(_word(node), lang, node.kind)
+        word = outcome_text(_word(node), lang, node.kind) + _due(node, lang)
         head = f"{indent}{mark} {label}"
         if node.kind == "branch" and node.combine == "any":
             head += "（其一）" if lang == "zh" else " (one way)"
@@ -144,6 +144,14 @@ def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info:
         else:
             _render(child, lines, depth, lang, info, decisive, within, shown,
                     index + 1 if child.kind == "step" else None)
+
+
+def _due(node: Trace, lang: str) -> str:
+    """A target not yet due: by when it is to be reached (the gaps below say how far)."""
+    if not node.not_yet_due or node.due is None:
+        return ""
+    return (f"（到期日 {node.due.isoformat()}）" if lang == "zh" else
+            f" (due {node.due.isoformat()})")
 
 
 def _cites(citations: tuple[CheckedCitation, ...], lang: str, info: PolicyInfo) -> str:

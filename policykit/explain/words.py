@@ -33,7 +33,7 @@ RULE_WORDS: dict[str, dict[str, str]] = {
         "met": "满足", "not_met": "不满足", "unknown": "无法判断",
         "awaiting_judgement": "待评审",
         "passes": "通过", "fails": "未通过", "compliant": "符合", "noncompliant": "不符合",
-        "active": "在任", "expired": "已届满",
+        "active": "在任", "expired": "已届满", "not_yet_due": "尚未达到，未到期",
     },
     "en": {
         "eligible": "eligible", "ineligible": "ineligible", "undetermined": "undetermined",
@@ -41,6 +41,7 @@ RULE_WORDS: dict[str, dict[str, str]] = {
         "awaiting_judgement": "awaiting judgement",
         "passes": "passes", "fails": "fails", "compliant": "compliant",
         "noncompliant": "not compliant", "active": "active", "expired": "expired",
+        "not_yet_due": "not yet reached, not yet due",
     },
 }
 
