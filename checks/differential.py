@@ -83,6 +83,9 @@ _TEXT_CONSTANTS = ("湖南", "湖南省", "上海", "a", "")
 
 
 TEXTS = (*_TEXT_CONSTANTS, "x", "y", "k1", "k2", "k3", *(f"c{i}" for i in range(8)), "d")
+
+# The words for every text a generated policy may use as a code (a map key): PK508.
+CODES = "".join(f'code "{t}" means "代码{t}" en "code {t}"\n' for t in TEXTS if t) + "\n"
 """Every text and judgement key a generated policy may use (rule names are keys too)."""
 
 
@@ -273,7 +276,7 @@ def policies(draw: Any) -> Generated:
     rules.append(("d", ("and" if combine == "all" else "or", [("ref", n) for n in chosen])))
     if draw(st.booleans()):
         lines = [lines[-1], *lines[:-1]]  # statement order does not matter
-    return Generated(HEADER + "\n\n".join(lines) + "\n", tuple(rules), TEXTS)
+    return Generated(HEADER + CODES + "\n\n".join(lines) + "\n", tuple(rules), TEXTS)
 
 
 # ---------------------------------------------------------------- the reference evaluator

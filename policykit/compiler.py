@@ -122,7 +122,7 @@ class CompiledPolicy:
 
 def compile_program(program: p.Program) -> CompiledPolicy:
     """Compile every rule of a checked program, in dependency order."""
-    compiler = _Compiler(program.info.id, _references(program.rules))
+    compiler = _Compiler(program.info.id, _references(program.rules), dict(program.meanings))
     for rule in program.rules:
         compiler.rules[rule.name] = compiler.rule(rule)
         compiler.bodies[rule.name] = rule.body
@@ -269,9 +269,11 @@ def _compare_truth(op: str, left: Any, right: Any) -> Truth:
 
 
 class _Compiler:
-    def __init__(self, policy_id: str, references: dict[str, int]) -> None:
+    def __init__(self, policy_id: str, references: dict[str, int],
+                 meanings: dict[str, Label] | None = None) -> None:
         self.policy_id = policy_id
         self.references = references
+        self.meanings = meanings or {}  # texts records use as codes -> their words
         self.rules: dict[str, CompiledRule] = {}
         self.bodies: dict[str, p.TExpr] = {}
         self._conds: dict[int, tuple[p.TExpr, tuple[Decide, Explain]]] = {}
@@ -693,6 +695,13 @@ class _Compiler:
             return MET if (a in b) is not negated else NOT_MET
 
         subject = _label_of(expr.element)
+        meanings = self.meanings
+
+        def term(text: Any) -> Any:
+            """A code the policy gives words for, as a :class:`~policykit.trace.Term`."""
+            words = meanings.get(text) if isinstance(text, str) else None
+            return text if words is None else t.Term(text, words)
+
         # A text looked up in a field that lists texts ("director" in pr.proposers) is
         # told from the field's side: what it holds, and the text it must (not) hold.
         listed = isinstance(expr.element, p.TConst) and not isinstance(expr.collection,
@@ -707,9 +716,9 @@ class _Compiler:
                 # The field's texts in a stable order (a set of texts would otherwise
                 # print in the order of the process's string hashes).
                 held = None if b is MISSING else tuple(
-                    sort_members(b) if isinstance(b, frozenset | set) else b)
+                    term(x) for x in (sort_members(b) if isinstance(b, frozenset | set) else b))
                 detail = t.Membership(subject, "lacks" if negated else "has", held,
-                                      frozenset({a}))
+                                      frozenset({term(a)}))
             else:
                 detail = t.Membership(subject, "not in" if negated else "in",
                                       None if a is MISSING else a,

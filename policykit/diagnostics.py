@@ -67,6 +67,7 @@ CODES: dict[str, tuple[Category, str]] = {
     "PK505": (Category.POLICY, "a lifecycle without states or an initial state"),
     "PK506": (Category.POLICY, "a named branch without a label in both languages"),
     "PK507": (Category.POLICY, "a due date on a rule that is not a target"),
+    "PK508": (Category.POLICY, "a text used as a code without its meaning in both languages"),
 }
 """Every diagnostic code, its category and its title (docs/reference/errors)."""
 

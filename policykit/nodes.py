@@ -487,7 +487,17 @@ class Lifecycle:
     name_span: Span | None = _span()
 
 
-Statement = Rule | Note | Lifecycle
+@attrs.frozen
+class Meaning:
+    """``"councillor" means "理事" en "councillor"``: the words for a text that records
+    use as a code."""
+
+    text: str
+    label: Label
+    span: Span | None = _span()
+
+
+Statement = Rule | Note | Lifecycle | Meaning
 
 
 @attrs.frozen

@@ -464,6 +464,10 @@ class _Builder:
 
     def statement(self, tree: Tree[Token]) -> n.Statement:
         kind = str(tree.data)
+        if kind == "meaning":
+            text_tok, zh_tok, en = tree.children  # `code` and `means` are keywords
+            assert isinstance(text_tok, Token)
+            return n.Meaning(self.string(text_tok), self.label(zh_tok, en), span=self.span(tree))
         name_tok = tree.children[0]
         assert isinstance(name_tok, Token)
         name = str(name_tok)

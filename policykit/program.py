@@ -427,6 +427,7 @@ class Program:
     main: str
     enums: tuple[type[Enum], ...] = ()
     lifecycles: tuple[CheckedLifecycle, ...] = ()
+    meanings: tuple[tuple[str, Label], ...] = ()  # texts records use as codes, in words
 
     def rule(self, name: str) -> CheckedRule | None:
         for rule in self.rules:

@@ -33,6 +33,7 @@ __all__ = [
     "Membership",
     "Missing",
     "Pending",
+    "Term",
     "Trace",
     "Truth",
     "decisive_children",
@@ -112,6 +113,18 @@ class JudgementAsked:
     key: str
     question: Label
     given: bool | None
+
+
+class Term(str):
+    """A text a record uses as a code (a role, a declaration), carrying the words the
+    policy gives for it: explanations print ``label``, data keeps the code."""
+
+    label: Label
+
+    def __new__(cls, text: str, label: Label) -> Term:
+        term = super().__new__(cls, text)
+        term.label = label
+        return term
 
 
 @attrs.frozen

@@ -309,6 +309,8 @@ def test_targets_use_their_own_outcome_words() -> None:
 
 FORM = policykit.loads(
     'policy f.x title "表" source "通知" issued 2016-04-08 by "厅" subject app: FilingApplication\n'
+    'code "leader_bio" means "主要负责人简介" en "the leader\'s profile"\n'
+    'code "supports_charter" means "拥护章程的声明" en "support for the charter"\n'
     'criterion bio cites "附件1" quote "主要负责人简介（限200字）"\n'
     '  = length of app.form["leader_bio"] <= 200\n'
     'criterion charter cites "第十七条(四)"\n'
@@ -322,7 +324,8 @@ def test_length_of_a_form_text_counts_characters() -> None:
                          rule="bio").outcome == "met"
     over = FORM.evaluate({"form": {"leader_bio": "字" * 201}}, as_of=AS_OF, rule="bio")
     assert over.outcome == "not_met"
-    assert "超出 1" in over.explain("zh")
+    assert "基本信息表文字栏「主要负责人简介」字数 201，要求 200(含)以下，超出 1" in \
+        over.explain("zh")
     absent = FORM.evaluate({"form": {}}, as_of=AS_OF, rule="bio")
     assert absent.outcome == "unknown"
     assert absent.missing == ("app.form[leader_bio]",)
@@ -332,7 +335,11 @@ def test_a_text_in_a_set_of_texts() -> None:
     yes = {"space": {"operator": {"declarations": ["supports_charter"]}}}
     no = {"space": {"operator": {"declarations": []}}}
     assert FORM.evaluate(yes, as_of=AS_OF, rule="charter").outcome == "met"
-    assert FORM.evaluate(no, as_of=AS_OF, rule="charter").outcome == "not_met"
+    refused = FORM.evaluate(no, as_of=AS_OF, rule="charter")
+    assert refused.outcome == "not_met"
+    # The code is printed in the policy's words for it (issue 11 item 14).
+    assert "申请人声明：（无）；要求包含 拥护章程的声明" in refused.explain("zh")
+    assert "required to include support for the charter" in refused.explain("en")
     assert FORM.evaluate({}, as_of=AS_OF, rule="charter").outcome == "unknown"
 
 

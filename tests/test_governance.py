@@ -18,8 +18,18 @@ AS_OF = date(2018, 3, 1)
 HEADER = 'policy g.x title "联盟" en "Alliance" source "章程" issued 2016-01-01 by "联盟"\n'
 
 
+# The words for the codes the records of these tests use (roles, declarations): PK508.
+CODES = "".join(f'code "{code}" means "{zh}" en "{en}"\n' for code, zh, en in (
+    ("rotating_chair", "轮值理事长", "rotating chair"), ("chair", "理事长", "chair"),
+    ("vice_chair", "副理事长", "vice-chair"), ("councillor", "理事", "councillor"),
+    ("director", "主任", "director"), ("deputy_director", "副主任", "deputy director"),
+    ("member", "执委", "member"), ("supports_charter", "承认章程的声明", "support for the charter"),
+    ("x", "某项", "an item")))
+
+
 def policy(text: str, subject: str = "org: Organization") -> policykit.Policy:
-    return policykit.loads(HEADER + (f"  subject {subject}\n" if subject else "") + text)
+    return policykit.loads(HEADER + (f"  subject {subject}\n" if subject else "") + text
+                           + "\n" + CODES)
 
 
 def errors(text: str) -> PolicyError:
@@ -331,14 +341,14 @@ def test_count_of_a_text_in_a_list() -> None:
     assert outcome({"proposers": ["councillor"] * 3 + ["member"]}) == "noncompliant"
     assert outcome({"proposers": ["rotating_chair"]}) == "compliant"
     result = p.evaluate({"proposers": ["councillor"] * 3}, as_of=AS_OF, rule="convene")
-    assert "提议人中为「councillor」的个数 3，要求 4(含)以上，差 1" in result.explain("zh")
+    assert "提议人中为「理事」的个数 3，要求 4(含)以上，差 1" in result.explain("zh")
     assert 'proposers that are "councillor" 3; required 4 or more; short by 1' in \
         result.explain("en")
     assert p.evaluate({}, as_of=AS_OF, rule="convene").missing == ("pr.proposers",)
     both = p.evaluate({"proposers": ["member", "deputy_director", "councillor"]}, as_of=AS_OF,
                       rule="two")
     assert both.outcome == "compliant"
-    assert "提议人中为「deputy_director」、「member」之一的个数 2" in both.explain("zh")
+    assert "提议人中为「副主任」、「执委」之一的个数 2" in both.explain("zh")
 
 
 MEETINGS = '''  main cadence

@@ -17,6 +17,7 @@ from policykit import program as p
 from policykit.diagnostics import Collector, closest
 from policykit.quantities import NumberError, canonical
 from policykit.records import FieldInfo, schema_fields
+from policykit.source import Span
 from policykit.stdlib.units import Dim, unit_named
 from policykit.types import (
     BOOL,
@@ -50,11 +51,13 @@ class RuleScope:
 
     def __init__(self, rule_names: Mapping[str, str], judgements: p.TField | None,
                  subjects: Mapping[str, tuple[str, type[Any]] | None] | None = None,
-                 judgements_subject: tuple[str, type[Any]] | None = None) -> None:
+                 judgements_subject: tuple[str, type[Any]] | None = None,
+                 meanings: Mapping[str, n.Label] | None = None) -> None:
         self.rule_names = rule_names  # name -> kind
         self.judgements = judgements
         self.subjects = subjects or {}
         self.judgements_subject = judgements_subject
+        self.meanings = meanings or {}  # a text used as a code -> its words
 
 
 def _text(expr: n.Expr | n.Branch) -> str:
@@ -74,6 +77,18 @@ class ExprChecker:
         self.refs: list[str] = []
 
     # ------------------------------------------------------------ entry points
+
+    def meaning(self, text: str, span: Span | None) -> n.Label:
+        """The words for ``text`` where a record uses it as a code; PK508 when the policy
+        gives none (explanations print words, never codes)."""
+        words = self.scope.meanings.get(text)
+        if words is None:
+            self.diags.error(
+                "PK508", f"the text \"{text}\" is a code of the records, and the policy "
+                "does not say what it means", span,
+                f'say it once in the policy: code "{text}" means "中文" en "English"')
+            return n.Label(text, text)
+        return words
 
     def condition(self, expr: n.Expr, criterion: str | None) -> p.TExpr | None:
         """A yes/no condition (the body of a rule)."""
@@ -398,6 +413,8 @@ class ExprChecker:
                                      f"`{_short(element)}` is not a text", expr.span,
                                      'write the text in quotes, e.g. `"supports_charter"`')
                     return None
+                if isinstance(element, p.TConst) and isinstance(element.value, str):
+                    self.meaning(element.value, expr.element.span)
                 return p.TMember(element, collection, expr.negated, _text(expr), span=expr.span)
             if not isinstance(ctype, SetT):
                 self.diags.error("PK302", f"`{_short(collection)}` is not a set", expr.span,
@@ -500,8 +517,9 @@ class ExprChecker:
                 "only map fields such as `app.form` take a key in brackets",
             )
             return None
-        label = n.Label(f"{base.label.zh}「{expr.key}」",
-                        f"{base.label.en or base.label.zh} [{expr.key}]")
+        words = self.meaning(expr.key, expr.span)
+        label = n.Label(f"{base.label.zh}「{words.zh}」",
+                        f"{base.label.en or base.label.zh} [{words.en or words.zh}]")
         return p.TIndex(base, expr.key, f"{base.path}[{expr.key}]", base.type.value, label,
                         _text(expr), span=expr.span)
 
@@ -589,8 +607,9 @@ class ExprChecker:
             return None
         values = frozenset(items.value) if isinstance(items.value, frozenset) else \
             frozenset({items.value})
-        shown = "、".join(f"「{v}」" for v in sorted(values))
-        shown_en = ", ".join(f'"{v}"' for v in sorted(values))
+        words = [self.meaning(v, expr.item.span) for v in sorted(values)]
+        shown = "、".join(f"「{w.zh}」" for w in words)
+        shown_en = ", ".join(f'"{w.en or w.zh}"' for w in words)
         base = collection.label
         either = len(values) > 1
         label = n.Label(f"{base.zh}中为{shown}{'之一' if either else ''}的个数",

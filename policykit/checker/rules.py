@@ -30,10 +30,11 @@ def check(policy: n.Policy, filename: str = "<string>") -> p.Program:
     header_subject = (header.subject_name, header_type) \
         if header.subject_name is not None and header_type is not None else None
     notes = _notes(policy, info, diags)
+    meanings = _meanings(policy, diags)
     subjects = {name: _rule_subject(rule, header_subject, diags)
                 for name, rule in rules_by_name.items()}
     scope = RuleScope({name: _kind(rule) for name, rule in rules_by_name.items()}, None,
-                      subjects, header_subject)
+                      subjects, header_subject, meanings)
     if header_subject is not None:
         scope.judgements = _judgements(
             header, ExprChecker(header_subject[0], header_subject[1], diags, scope), diags)
@@ -56,7 +57,23 @@ def check(policy: n.Policy, filename: str = "<string>") -> p.Program:
     assert main is not None
     subject_name, subject_type = header_subject or subjects[main] or ("", object)
     return p.Program(info, subject_name, subject_type, ordered, tuple(notes.values()), main,
-                     lifecycles=lifecycles)
+                     lifecycles=lifecycles, meanings=tuple(meanings.items()))
+
+
+def _meanings(policy: n.Policy, diags: Collector) -> dict[str, n.Label]:
+    """The words for each text the policy uses as a code (``"x" means "…" en "…"``)."""
+    found: dict[str, n.Label] = {}
+    for st in policy.statements:
+        if not isinstance(st, n.Meaning):
+            continue
+        if st.text in found:
+            diags.error("PK204", f"the text \"{st.text}\" is given a meaning twice", st.span,
+                        "keep one")
+        elif not st.label.en:
+            diags.error("PK508", f"the text \"{st.text}\" has no meaning in English",
+                        st.span, f'code "{st.text}" means "中文" en "English"')
+        found.setdefault(st.text, st.label)
+    return found
 
 
 def _lifecycles(policy: n.Policy, info: p.PolicyInfo, notes: dict[str, p.CheckedNote],
@@ -146,7 +163,7 @@ def _notes(policy: n.Policy, info: p.PolicyInfo, diags: Collector) -> dict[str, 
 def _rule_table(policy: n.Policy, diags: Collector) -> dict[str, n.Rule]:
     rules: dict[str, n.Rule] = {}
     for st in policy.statements:
-        if isinstance(st, n.Note | n.Lifecycle):
+        if isinstance(st, n.Note | n.Lifecycle | n.Meaning):
             continue
         if st.name in rules:
             first = rules[st.name].name_span

@@ -14,7 +14,7 @@ from policykit.nodes import Label
 from policykit.program import CheckedCitation
 from policykit.quantities import format_decimal, format_quantity
 from policykit.stdlib.units import Dim
-from policykit.trace import Amount, Truth, sort_members
+from policykit.trace import Amount, Term, Truth, sort_members
 
 __all__ = [
     "RULE_WORDS",
@@ -94,6 +94,8 @@ def format_value(value: Any, lang: str) -> str:
     """Any runtime value as text, without a unit."""
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, Term):  # a code of the records: the policy's words for it
+        return value.label.text(lang)
     if isinstance(value, Enum):  # its label, never the name records use
         label = getattr(value, "label" if lang == "zh" else "label_en", None)
         return str(label) if label else str(value.value)
