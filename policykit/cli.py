@@ -168,6 +168,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="the date to decide as of (YYYY-MM-DD)")
     ev.add_argument("--lang", choices=("zh", "en"), default="zh")
     ev.add_argument("--format", choices=("text", "json"), default="text")
+    ev.add_argument("--articles", action="store_true",
+                    help="follow the explanation with every article it cites, in full")
     ck = sub.add_parser("check", help="parse and check policy files")
     ck.add_argument("files", nargs="+", type=Path)
     ts = sub.add_parser("test", help="run the policy tests next to policies")
@@ -295,7 +297,7 @@ def _eval(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> 
     if args.format == "json":
         _write(out, _json(result.to_dict()), escaped=True)
     else:
-        _write(out, result.explain(lang=args.lang))
+        _write(out, result.explain(lang=args.lang, articles=args.articles))
     return EXIT_OK
 
 

@@ -161,12 +161,14 @@ class Result:
                 seen.setdefault(note.name, note)
         return tuple(seen.values())
 
-    def explain(self, lang: str = "zh") -> str:
-        """The explanation as a case officer reads it, in ``zh`` or ``en``."""
+    def explain(self, lang: str = "zh", *, articles: bool = False) -> str:
+        """The explanation as a case officer reads it, in ``zh`` or ``en``; with
+        ``articles``, followed by every article it cites in full, as published (the
+        source texts ship with policykit)."""
         if lang not in ("zh", "en"):
             raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
         return render_text(self._compiled.info, self.trace, self.as_of, lang,
-                           warnings=self.warnings,
+                           warnings=self.warnings, articles=articles,
                            decisive=set(map(id, self._decisive)),
                            missing=self.missing, pending=self.pending,
                            unresolved=self.unresolved)

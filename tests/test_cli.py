@@ -156,3 +156,12 @@ def test_eval_before_the_policy_is_in_force_warns_on_stderr_and_answers() -> Non
     code, out, err = run("eval", "hunan.recognition", "example", "--as-of", "2016-06-01",
                          "--format", "json")
     assert (code, err, json.loads(out)["warnings"]) == (0, "", [])
+
+
+def test_eval_with_articles_prints_the_articles_cited() -> None:
+    # The example fails 第五条(一) (480 m2 < 500 m2); --articles adds 第五条 as published.
+    code, out, _ = run("eval", "hunan.recognition", "example", "--as-of", "2016-09-01",
+                       "--articles")
+    assert code == 0
+    assert "所引条文原文：" in out
+    assert "第五条 申请认定湖南省众创空间的单位,应同时具备以下条件:" in out

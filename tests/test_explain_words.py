@@ -56,3 +56,26 @@ def test_a_citation_names_another_instrument_only() -> None:
         "第十四条「每两年安排一名副理事长作为轮值理事长」"
     assert citation_text(other, "zh", "柳东章程") == "《组建方案》四、(四)"
     assert citation_text(other, "en", "柳东章程") == "组建方案 Part 4(4) [四、(四)]"
+
+
+def test_an_explanation_shows_the_articles_it_cites_on_request() -> None:
+    # 第五条(一) is cited by the area criterion: its whole article, 第五条 with its six
+    # items, follows the explanation when asked for, from the texts shipped as package
+    # data (issue 11 item 5); once, however many of its items are cited.
+    policy = policykit.bundled("hunan.recognition")
+    result = policy.evaluate({"area": "480 m2"}, as_of=date(2016, 9, 1))
+    plain = result.explain("zh")
+    assert "所引条文原文" not in plain
+    full = result.explain("zh", articles=True)
+    assert full.startswith(plain.rstrip("\n"))
+    assert full.count("    第五条 申请认定湖南省众创空间的单位,应同时具备以下条件:") == 1
+    assert "    (六)为创业实体提供不少于6个月免费入驻(包括免租金、免互联网费用等)服务。" in full
+    assert "The articles cited, in full (as published):" in result.explain("en", articles=True)
+
+
+def test_an_instrument_whose_text_is_not_shipped_is_named_as_such() -> None:
+    policy = policykit.loads(
+        'policy t.x title "T" source "某办法" issued 2016-06-01 by "I" subject space: MakerSpace\n'
+        'criterion a cites "第一条" = space.teams >= 1\n')
+    text = policy.evaluate({"teams": 0}, as_of=date(2016, 9, 1)).explain("zh", articles=True)
+    assert text.endswith("所引条文原文：\n  第一条：\n    （原文未随附）\n")

@@ -43,7 +43,8 @@ _REQUIRED = {
 
 def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
                 decisive: set[int], missing: Sequence[str], pending: Sequence[str],
-                unresolved: Sequence[CheckedNote], warnings: Sequence[Caveat] = ()) -> str:
+                unresolved: Sequence[CheckedNote], warnings: Sequence[Caveat] = (),
+                articles: bool = False) -> str:
     """The whole explanation: verdict, the tree of rules with their facts, what is owed."""
     zh = lang == "zh"
     # What the caller must know about the question itself comes before anything else.
@@ -67,7 +68,49 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     lines.append("")
     _render_children(root, lines, 0, lang, info, decisive, root.kind, {id(root)})
     _owed(lines, root, lang, missing, pending, unresolved, info.source.zh)
+    if articles:
+        _articles(lines, root, lang, info.source.zh)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _articles(lines: list[str], root: Trace, lang: str, source_title: str) -> None:
+    """Every article the explanation cites, in full, from the source texts shipped with
+    policykit (:mod:`policykit.sources`); one the texts do not hold is named as such."""
+    from policykit.sources import article_text  # noqa: PLC0415 - read only on request
+
+    cited: dict[tuple[str, str], None] = {}
+    for node in walk_nodes(root):
+        for citation in node.citations:
+            cited.setdefault((citation.instrument, _article_of(citation.article)), None)
+    if not cited:
+        return
+    lines.append("")
+    lines.append("所引条文原文：" if lang == "zh" else
+                 "The articles cited, in full (as published):")
+    shown: set[str] = set()
+    for instrument, article in cited:
+        try:
+            text = article_text(instrument, article)
+        except KeyError:  # an instrument whose text policykit does not ship
+            text = None
+        if text is not None and text in shown:
+            continue  # cited twice under two spellings (七 and 七、(一))
+        if text is not None:
+            shown.add(text)
+        where = f"《{instrument}》{article}" if instrument != source_title else article
+        lines.append(f"  {where}：" if lang == "zh" else f"  {where}:")
+        if text is None:
+            lines.append("    （原文未随附）" if lang == "zh" else "    (text not shipped)")
+        else:
+            lines.extend(f"    {line}" for line in text.splitlines())
+
+
+def _article_of(cited: str) -> str:
+    """The article a citation belongs to: 第五条(一) is in 第五条, 三、(六) in 三、."""
+    for mark in ("条", "、"):
+        if mark in cited:
+            return cited[: cited.index(mark) + 1]
+    return cited
 
 
 def _word(node: Trace) -> str:
