@@ -134,6 +134,24 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
         lines.append(f"{indent}{MARKS[node.outcome]} {label}：{word}（见上文）" if lang == "zh"
                      else f"{indent}{MARKS[node.outcome]} {label}: {word} (see above)")
         return
+    if node.kind == "not" and len(node.children) == 1 and node.children[0].kind in RULE_KINDS:
+        # `not rule`: one line for the rule, its outcome and what this part requires of it
+        # (a chain of "the following must not hold" lines reads as a riddle).
+        inner = node.children[0]
+        label = label_text(inner.label, lang) or (inner.name or "")
+        word = outcome_text(_word(inner), lang, inner.kind)
+        again = id(inner) in shown
+        cites = "" if again else _cites(inner.citations, lang, info)
+        lines.append(f"{indent}{MARKS[node.outcome]} {label}：{word}（本项要求其不成立）{cites}"
+                     if lang == "zh" else
+                     f"{indent}{MARKS[node.outcome]} {label}: {word} (this part requires that "
+                     f"it not hold){cites}")
+        if not again:
+            shown.add(id(inner))
+            _render_children(inner, lines, depth + 1, lang, info, decisive,
+                             inner.kind if inner.kind not in ("branch", "step") else within,
+                             shown)
+        return
     if node.kind in RULE_KINDS:
         shown.add(id(node))
     if node.is_rule:
@@ -303,6 +321,9 @@ def _comparison(c: Comparison, lang: str, node: Trace) -> str:
                            f"{share} of {base}, i.e. {amount}")
     elif isinstance(c.required.value, date):
         requirement = _DATES[lang][c.op].format(x=required)
+    elif c.op == ">" and c.required.dim is not None and c.required.value == 0:
+        # "more than 0万元" says only that there is some: 设立投资基金 (a fund set up).
+        requirement = "大于零" if zh else "more than zero"
     else:
         requirement = _REQUIRED[lang][c.op].format(x=required)
     if c.actual is None:
