@@ -92,7 +92,7 @@ def test_a_pilot_period_ends_on_the_corresponding_day() -> None:
     assert (s.state, s.period_start, s.period_end) == ("pilot", date(2019, 3, 1),
                                                        date(2021, 3, 1))
     assert s.may_reapply and s.barred_until is None
-    assert "试点期 2019-03-01 至 2021-03-01（第十二条(五)）" in s.explain()
+    assert "试点期 2019-03-02 至 2021-03-01（第十二条(五)）" in s.explain()
 
 
 @pytest.mark.parametrize(("on", "state"), [
@@ -131,7 +131,7 @@ def test_an_extension_then_a_pass() -> None:
     assert s.period_end == date(2022, 3, 1)
     assert s.decisions_due == ()  # the extension recorded the associations' decision
     text = s.explain()
-    assert "试点期 2019-03-01 至 2022-03-01（含延期一年，第十三条(三)）" in text
+    assert "试点期 2019-03-02 至 2022-03-01（含延期一年，第十三条(三)）" in text
     assert "待主管部门决定：延期或取消" in text
     assert "记录主管部门就「延期或取消」作出的决定" in text
     assert "extended by 1 year" in s.explain("en")

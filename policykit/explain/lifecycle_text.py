@@ -9,6 +9,7 @@ mandatory acts due, and the notes on the source (Chinese or English).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from policykit.calendar import Duration
@@ -81,8 +82,11 @@ def _period_text(s: LifecycleStatus | Step, lc: CheckedLifecycle, state: str, la
         tail = f"（{inner}）" if zh else f" ({inner})"
     else:
         tail = _cites(sdef.citations, lang, info)
-    return (f"{name}期 {period[0].isoformat()} 至 {period[1].isoformat()}{tail}" if zh else
-            f"{name} period {period[0].isoformat()} to {period[1].isoformat()}{tail}")
+    # A period starts on the day after the event that begins it (民法典 第二百零一条):
+    # that day is what the text shows (the data keep the event's date).
+    first = period[0] + timedelta(days=1)
+    return (f"{name}期 {first.isoformat()} 至 {period[1].isoformat()}{tail}" if zh else
+            f"{name} period {first.isoformat()} to {period[1].isoformat()}{tail}")
 
 
 _HOLIDAY_UNKNOWN = {

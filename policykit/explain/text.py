@@ -137,19 +137,19 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
     if node.kind == "not" and len(node.children) == 1 and node.children[0].kind in RULE_KINDS:
         # `not rule`: one line for the rule, its outcome and what this part requires of it
         # (a chain of "the following must not hold" lines reads as a riddle).
-        inner = node.children[0]
-        label = label_text(inner.label, lang) or (inner.name or "")
-        word = outcome_text(_word(inner), lang, inner.kind)
-        again = id(inner) in shown
-        cites = "" if again else _cites(inner.citations, lang, info)
+        negated = node.children[0]
+        label = label_text(negated.label, lang) or (negated.name or "")
+        word = outcome_text(_word(negated), lang, negated.kind)
+        again = id(negated) in shown
+        cites = "" if again else _cites(negated.citations, lang, info)
         lines.append(f"{indent}{MARKS[node.outcome]} {label}：{word}（本项要求其不成立）{cites}"
                      if lang == "zh" else
                      f"{indent}{MARKS[node.outcome]} {label}: {word} (this part requires that "
                      f"it not hold){cites}")
         if not again:
-            shown.add(id(inner))
-            _render_children(inner, lines, depth + 1, lang, info, decisive,
-                             inner.kind if inner.kind not in ("branch", "step") else within,
+            shown.add(id(negated))
+            _render_children(negated, lines, depth + 1, lang, info, decisive,
+                             negated.kind if negated.kind not in ("branch", "step") else within,
                              shown)
         return
     if node.kind in RULE_KINDS:
