@@ -225,8 +225,10 @@ def _step_text(step: Step, status: LifecycleStatus, lang: str) -> str:
             parts.append(f"「{step.duty.text(lang)}」逾期提交（期限 {step.due}）{cites}" if zh
                          else f"{step.duty.text(lang)} done late (due by {step.due}){cites}")
         elif step.duty is not None and step.reason == "duty_due":
-            parts.append(f"应及时办理「{step.duty.text(lang)}」（未规定期限）{cites}" if zh else
-                         f"{step.duty.text(lang)} is now due, promptly (no date set){cites}")
+            # No date: due from now on. Not "及时" (promptly) unless the text says so, as
+            # 上海 第七条 does and 湖南 第十五条 does not; a policy's note says which.
+            parts.append(f"应办理「{step.duty.text(lang)}」（未规定期限）{cites}" if zh else
+                         f"{step.duty.text(lang)} is now due (no date set){cites}")
         elif step.duty is not None:
             parts.append(f"履行「{step.duty.text(lang)}」{cites}" if zh else
                          f"{step.duty.text(lang)} done{cites}")
@@ -324,8 +326,8 @@ def render_lifecycle(status: LifecycleStatus, lang: str) -> str:
         for d in status.duties:
             c = _cites(d.citations, lang, info)
             if d.due is None:
-                lines.append(f"  {d.label.text(lang)}：应及时办理，未规定期限{c}" if zh else
-                             f"  {d.label.text(lang)}: due promptly, no date set{c}")
+                lines.append(f"  {d.label.text(lang)}：应办理，未规定期限{c}" if zh else
+                             f"  {d.label.text(lang)}: due, no date set{c}")
             else:
                 lines.append(f"  {d.label.text(lang)}：{d.due.isoformat()} 前{c}" if zh else
                              f"  {d.label.text(lang)}: by {d.due.isoformat()}{c}")
