@@ -291,6 +291,7 @@ class Document(LabeledEnum):
         "mentor_appointments", "导师聘书及记录", "mentors' letters of appointment and records"
     )
     activity_records = "activity_records", "活动记录", "records of activities"
+    org_profile = "org_profile", "组织机构简介", "profile of the organisation"
 
 
 class Route(LabeledEnum):
@@ -599,6 +600,9 @@ class Procedure:
     )
     secretariat_verified: bool | None = fld(
         "秘书处核实", "verified by the secretariat", BOOL
+    )
+    plenary_meeting_held: bool | None = fld(
+        "已召开联盟全体会议讨论", "discussed at a meeting of the whole alliance", BOOL
     )
     assembly: Ballot | None = fld("会员大会表决", "vote of the assembly", RecordT(Ballot))
     council: Ballot | None = fld("理事会表决", "vote of the council", RecordT(Ballot))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import policykit
 from policykit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,3 +166,24 @@ def test_eval_with_articles_prints_the_articles_cited() -> None:
     assert code == 0
     assert "所引条文原文：" in out
     assert "第五条 申请认定湖南省众创空间的单位,应同时具备以下条件:" in out
+
+
+def test_test_counts_a_bundled_policy_that_does_not_load_as_a_failure(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # While a bundled policy is being edited it may not load: `policykit test` reports
+    # it and fails (it used to end in "internal error").
+    from policykit import cli  # noqa: PLC0415
+
+    real = cli.bundled
+
+    def bundled(pid: str) -> object:
+        if pid == "qinzhou.targets_2020":
+            policykit.loads("policy broken")
+        return real(pid)
+
+    monkeypatch.setattr(cli, "bundled", bundled)
+    code, out, err = run("test")
+    assert code == 1
+    assert "error[PK502]" in err and "internal error" not in err
+    last = out.splitlines()[-1]
+    assert last.startswith("policy tests:") and not last.endswith(" 0 failed")
