@@ -301,8 +301,7 @@ class _Compiler:
                            body.children if junction else (body,), name=name, label=label,
                            citations=citations, notes=notes,
                            combine=body.kind if junction else None, due=due,
-                           not_yet_due=due is not None and ctx.as_of < due
-                           and body.outcome is NOT_MET)
+                           not_yet_due=t.is_not_yet_due(due, ctx.as_of, body.outcome))
 
         compiled = CompiledRule(name, kind, label, citations, notes, decide, explain,
                                 self.collector(rule.body), due)

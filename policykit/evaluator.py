@@ -97,8 +97,7 @@ class Result:
         ``undetermined`` for a requirement, ``active``/``expired``/``undetermined`` for a
         term of office. A target with a due date (``due 2020-12-31``) not reached before
         that day is ``not_yet_due``, never ``not_met``: its failures say how much is left."""
-        due = self._rule.due
-        if due is not None and self.as_of < due and self._truth is Truth.NOT_MET:
+        if t.is_not_yet_due(self._rule.due, self.as_of, self._truth):
             return t.NOT_YET_DUE
         return outcome_word(self._rule.kind, self._truth)
 

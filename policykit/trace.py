@@ -8,7 +8,7 @@ all three kinds (eligibility, governance, lifecycle) share these node types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from enum import Enum, IntEnum
 from typing import Any
@@ -37,6 +37,7 @@ __all__ = [
     "Trace",
     "Truth",
     "decisive_children",
+    "is_not_yet_due",
     "outcome_word",
     "sort_members",
     "walk_decisive",
@@ -208,6 +209,11 @@ OUTCOME_WORDS: dict[str, dict[Truth, str]] = {
 _NODE_WORDS: dict[str, dict[Truth, str]] = {"step": _PASSES}
 
 
+def is_not_yet_due(due: date | None, as_of: date, truth: Truth) -> bool:
+    """A target with a due date, not reached, asked before that date (``due DATE``)."""
+    return due is not None and as_of < due and truth is Truth.NOT_MET
+
+
 def word_of(node: Trace) -> str:
     """The public word for a node's outcome: :func:`outcome_word`, except that a target
     not reached before its due date is ``not_yet_due``."""
@@ -332,9 +338,10 @@ def sort_members(values: Iterable[Any]) -> list[Any]:
     return sorted(items, key=str)
 
 
-def walk_nodes(root: Trace) -> Iterator[Trace]:
-    """Every node of the tree under ``root`` (``root`` included), each once however many
-    rules share it, depth first."""
+def _walk(root: Trace, children: Callable[[Trace], Iterable[Trace]]) -> Iterator[Trace]:
+    """``root`` and what ``children`` reaches from it, depth first, each node once: a rule
+    referred to in several places is one node, whose subtree is walked where it is first
+    reached (the walk is linear in the tree's nodes, not in its paths)."""
     stack = [root]
     seen: set[int] = set()
     while stack:
@@ -343,19 +350,14 @@ def walk_nodes(root: Trace) -> Iterator[Trace]:
             continue
         seen.add(id(node))
         yield node
-        stack.extend(reversed(node.children))
+        stack.extend(reversed(tuple(children(node))))
+
+
+def walk_nodes(root: Trace) -> Iterator[Trace]:
+    """Every node of the tree under ``root`` (``root`` included), each once."""
+    return _walk(root, lambda node: node.children)
 
 
 def walk_decisive(root: Trace) -> Iterator[Trace]:
-    """Every node on a decisive path from ``root`` (``root`` included), depth first, each
-    once: a rule referred to in several places is one node, whose subtree is walked where
-    it is first reached (the walk is linear in the tree's nodes, not in its paths)."""
-    stack = [root]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        stack.extend(reversed(list(decisive_children(node))))
+    """Every node on a decisive path from ``root`` (``root`` included), each once."""
+    return _walk(root, decisive_children)

@@ -61,7 +61,7 @@ def render_text(info: PolicyInfo, root: Trace, as_of: date, lang: str, *,
     lines.append(f"依据：《{source}》{issuer} {issued}".rstrip() if zh else
                  f"Source: {source}, {issuer} {issued}".rstrip(" ,"))
     lines.append(f"评估日：{as_of.isoformat()}" if zh else f"As of: {as_of.isoformat()}")
-    word = outcome_text(_word(root), lang, root.kind) + _due(root, lang)
+    word = outcome_text(word_of(root), lang, root.kind) + _due(root, lang)
     rule_label = label_text(root.label, lang)
     lines.append(f"结论：{word}（{rule_label}{_cites(root.citations, lang, info)}）" if zh else
                  f"Outcome: {word} ({rule_label}{_cites(root.citations, lang, info)})")
@@ -113,10 +113,6 @@ def _article_of(cited: str) -> str:
     return cited
 
 
-def _word(node: Trace) -> str:
-    return word_of(node)
-
-
 def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyInfo,
             decisive: set[int], within: str, shown: set[int], step: int | None = None
             ) -> None:
@@ -130,7 +126,7 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
     indent = "  " * depth
     if node.kind in RULE_KINDS and id(node) in shown:
         label = label_text(node.label, lang) or (node.name or "")
-        word = outcome_text(_word(node), lang, node.kind)
+        word = outcome_text(word_of(node), lang, node.kind)
         lines.append(f"{indent}{MARKS[node.outcome]} {label}：{word}（见上文）" if lang == "zh"
                      else f"{indent}{MARKS[node.outcome]} {label}: {word} (see above)")
         return
@@ -139,7 +135,7 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
         # (a chain of "the following must not hold" lines reads as a riddle).
         negated = node.children[0]
         label = label_text(negated.label, lang) or (negated.name or "")
-        word = outcome_text(_word(negated), lang, negated.kind)
+        word = outcome_text(word_of(negated), lang, negated.kind)
         again = id(negated) in shown
         cites = "" if again else _cites(negated.citations, lang, info)
         lines.append(f"{indent}{MARKS[node.outcome]} {label}：{word}（本项要求其不成立）{cites}"
@@ -158,7 +154,7 @@ def _render(node: Trace, lines: list[str], depth: int, lang: str, info: PolicyIn
         mark = "…" if node.not_yet_due else MARKS[node.outcome]
         label = label_text(node.label, lang) or (node.name or "")
         cites = _cites(node.citations, lang, info)
-        word = outcome_text(_word(node), lang, node.kind) + _due(node, lang)
+        word = outcome_text(word_of(node), lang, node.kind) + _due(node, lang)
         head = f"{indent}{mark} {label}"
         if node.kind == "branch" and node.combine == "any":
             head += "（其一）" if lang == "zh" else " (one way)"
@@ -191,7 +187,7 @@ def _render_children(node: Trace, lines: list[str], depth: int, lang: str, info:
             failed = next(i for i, c in enumerate(node.children)
                           if c.reached and c.outcome is Truth.NOT_MET) + 1
             if child.outcome.settled:
-                word = outcome_text(_word(child), lang, child.kind)
+                word = outcome_text(word_of(child), lang, child.kind)
                 lines.append(f"{indent}· {label}（第{index + 1}步）：{word}（第{failed}步未通过，"
                              "本步不影响结论）" if lang == "zh" else
                              f"{indent}· {label} (step {index + 1}): {word} (step {failed} did "
